@@ -1,0 +1,14 @@
+namespace NanoDet.Abstractions.Data;
+
+/// <summary>Multi-threaded, deterministic batch source over a dataset and a pipeline.</summary>
+public interface IBatchLoader
+{
+    /// <summary>Number of batches one epoch yields.</summary>
+    int BatchesPerEpoch { get; }
+
+    /// <summary>
+    /// Batches of epoch <paramref name="epoch"/>. Identical for the same (settings, epoch) whatever the worker
+    /// count. The caller disposes each batch.
+    /// </summary>
+    IEnumerable<DetectionBatch> Batches(int epoch, CancellationToken cancellation = default);
+}

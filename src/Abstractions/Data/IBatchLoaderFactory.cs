@@ -1,0 +1,7 @@
+namespace NanoDet.Abstractions.Data;
+
+/// <summary>A <c>loader</c> plugin: builds an <see cref="IBatchLoader"/>.</summary>
+public interface IBatchLoaderFactory
+{
+    IBatchLoader Create(IDetectionDataset dataset, ISamplePipeline pipeline, BatchLoaderSettings settings);
+}

@@ -1,0 +1,18 @@
+using OpenCvSharp;
+
+namespace NanoDet.Abstractions.Data;
+
+/// <summary>
+/// Turns a decoded image and its annotations into a <see cref="PreparedSample"/>: one composed warp
+/// (image, boxes and corners), colour augmentation, normalisation. Must be thread-safe: loader workers call it
+/// concurrently, each with its own <see cref="Random"/>.
+/// </summary>
+public interface ISamplePipeline
+{
+    InputSpec Input { get; }
+
+    /// <param name="bgr">BGR 8-bit image (not modified, not disposed).</param>
+    /// <param name="record">Ground truth in original pixels.</param>
+    /// <param name="rng">Random source for augmentation; null means deterministic (validation/inference: resize + normalise only).</param>
+    PreparedSample Prepare(Mat bgr, ImageRecord record, Random? rng);
+}

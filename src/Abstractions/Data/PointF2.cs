@@ -1,0 +1,4 @@
+namespace NanoDet.Abstractions.Data;
+
+/// <summary>A 2-D point in pixels.</summary>
+public readonly record struct PointF2(float X, float Y);

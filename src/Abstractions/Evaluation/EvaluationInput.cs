@@ -1,0 +1,6 @@
+using NanoDet.Abstractions.Data;
+
+namespace NanoDet.Abstractions.Evaluation;
+
+/// <summary>Ground truth and detections to evaluate, both in original-image pixels.</summary>
+public sealed record EvaluationInput(ClassTable Classes, IReadOnlyList<ImageRecord> Images, IReadOnlyList<ImageDetection> Detections);

@@ -1,0 +1,6 @@
+using NanoDet.Abstractions.Model;
+
+namespace NanoDet.Abstractions.Evaluation;
+
+/// <summary>A detection on image <paramref name="ImageId"/>, in original-image pixels.</summary>
+public sealed record ImageDetection(int ImageId, Detection Detection);

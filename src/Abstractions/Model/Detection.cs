@@ -1,0 +1,6 @@
+using NanoDet.Abstractions.Data;
+
+namespace NanoDet.Abstractions.Model;
+
+/// <summary>One detection: class label, box, score, corners (TL, BL, BR, TR; null for a plain head).</summary>
+public sealed record Detection(int Label, Box Box, float Score, Quad? Points);

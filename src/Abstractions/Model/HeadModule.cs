@@ -1,0 +1,14 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Abstractions.Model;
+
+/// <summary>
+/// A <c>head</c> or <c>aux_head</c> plugin product: pyramid maps → raw predictions [B, N, K] with K =
+/// <see cref="HeadLayout.Channels"/>: class logits (no sigmoid), then bin logits; priors in stride order and
+/// row-major inside a level.
+/// </summary>
+public abstract class HeadModule(string name) : nn.Module<Tensor[], Tensor>(name)
+{
+    public abstract HeadLayout Layout { get; }
+}

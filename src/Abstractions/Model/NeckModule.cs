@@ -1,0 +1,14 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Abstractions.Model;
+
+/// <summary>An <c>fpn</c> plugin product: backbone maps → pyramid maps [B, OutChannels, H/s, W/s], strides increasing.</summary>
+public abstract class NeckModule(string name) : nn.Module<Tensor[], Tensor[]>(name)
+{
+    /// <summary>Channels of every output level.</summary>
+    public abstract int OutChannels { get; }
+
+    /// <summary>Number of output levels (inputs + extra levels).</summary>
+    public abstract int NumOutputs { get; }
+}

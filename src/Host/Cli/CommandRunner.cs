@@ -1,0 +1,70 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Hosting;
+using NanoDet.Abstractions.Plugins;
+
+namespace NanoDet.Host.Cli;
+
+/// <summary>
+/// Runs one verb: builds the host, wires Ctrl+C and SIGTERM to a cancellation token (the verb decides how to
+/// stop cleanly), and maps failures to one-line errors and exit codes.
+/// </summary>
+public sealed class CommandRunner(GlobalOptionSet globals)
+{
+    public GlobalOptionSet Globals { get; } = globals;
+
+    /// <summary>Runs <paramref name="body"/> inside a host built for <paramref name="verb"/>.</summary>
+    public async Task<int> RunAsync(ParseResult parse, string verb, bool logToFile,
+        Func<IServiceProvider, CancellationToken, Task<int>> body)
+    {
+        var args = Globals.Read(parse);
+        using var cts = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        try
+        {
+            using var host = NanoDetHostFactory.Build(args, verb, logToFile);
+            return await body(host.Services, cts.Token);
+        }
+        catch (ConfigurationException e)
+        {
+            return Fail(args, e, ExitCodes.Usage);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("interrupted");
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            return Fail(args, e, ExitCodes.Failure);
+        }
+        finally
+        {
+            await Serilog.Log.CloseAndFlushAsync();
+        }
+
+        void Stop(PosixSignalContext ctx)
+        {
+            if (cts.IsCancellationRequested) return; // a second signal: default handling terminates
+            ctx.Cancel = true;
+            Console.Error.WriteLine($"{ctx.Signal}: stopping after the current step (send again to abort)");
+            cts.Cancel();
+        }
+    }
+
+    /// <summary>For a verb whose capability is not built yet: exit 2, never fake output.</summary>
+    public static int NotAvailable(string verb)
+    {
+        Console.Error.WriteLine($"not available yet: {verb}");
+        return ExitCodes.Usage;
+    }
+
+    private static int Fail(GlobalArgs args, Exception e, int code)
+    {
+        var message = e.Message.ReplaceLineEndings(" ");
+        Console.Error.WriteLine($"error: {message}");
+        if (args.Verbose) Console.Error.WriteLine(e.ToString());
+        return code;
+    }
+}

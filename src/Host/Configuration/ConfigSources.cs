@@ -1,0 +1,14 @@
+namespace NanoDet.Host.Configuration;
+
+/// <summary>Where configuration comes from, later wins (DESIGN.md "Config").</summary>
+/// <param name="BaseDirectory">Folder holding appsettings.json and appsettings.&lt;profile&gt;.json.</param>
+/// <param name="Profile">--profile, else DOTNET_ENVIRONMENT, else none.</param>
+/// <param name="ConfigFile">--config FILE (NanoDet YAML or JSON).</param>
+/// <param name="Environment">Environment variables (only NANODET__* are used).</param>
+/// <param name="Sets">--set key=value items in command-line order.</param>
+public sealed record ConfigSources(
+    string BaseDirectory,
+    string? Profile,
+    string? ConfigFile,
+    IReadOnlyDictionary<string, string?> Environment,
+    IReadOnlyList<string> Sets);

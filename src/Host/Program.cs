@@ -1,0 +1,3 @@
+using NanoDet.Host.Cli;
+
+return await NanoDetCli.RunAsync(args);

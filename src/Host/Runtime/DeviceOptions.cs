@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration;
+
+namespace NanoDet.Host.Runtime;
+
+/// <summary>
+/// The <c>device</c> section. Its own value selects the device (<c>auto|cpu|cuda[:N]</c>); NanoDet's keys
+/// (<c>gpu_ids</c>, <c>workers_per_gpu</c>, <c>batchsize_per_gpu</c>, <c>precision</c>) are read alongside so a
+/// NanoDet YAML loads unchanged.
+/// </summary>
+public sealed class DeviceOptions
+{
+    [ConfigurationKeyName("gpu_ids")]
+    public int[] GpuIds { get; set; } = [];
+
+    [ConfigurationKeyName("workers_per_gpu")]
+    [System.ComponentModel.DataAnnotations.Range(0, 256)]
+    public int WorkersPerGpu { get; set; } = 2;
+
+    [ConfigurationKeyName("batchsize_per_gpu")]
+    [System.ComponentModel.DataAnnotations.Range(1, 4096)]
+    public int BatchSizePerGpu { get; set; } = 32;
+
+    /// <summary>NanoDet's precision (32 only: fp16 training is not supported on CPU).</summary>
+    [ConfigurationKeyName("precision")]
+    [System.ComponentModel.DataAnnotations.AllowedValues(32)]
+    public int Precision { get; set; } = 32;
+
+    /// <summary>Torch intra-op threads; 0 = all cores.</summary>
+    [ConfigurationKeyName("threads")]
+    [System.ComponentModel.DataAnnotations.Range(0, 1024)]
+    public int Threads { get; set; }
+}

@@ -1,0 +1,34 @@
+using TorchSharp;
+
+namespace NanoDet.Host.Runtime;
+
+/// <summary>Loads libtorch once, turning a native load failure into one clear line.</summary>
+public static class TorchRuntime
+{
+    private static readonly object Gate = new();
+    private static bool _loaded;
+
+    /// <param name="threads">Intra-op threads; 0 keeps libtorch's default (all cores).</param>
+    public static void EnsureLoaded(int threads = 0)
+    {
+        lock (Gate)
+        {
+            if (!_loaded)
+            {
+                try
+                {
+                    using var probe = torch.zeros(1);
+                }
+                catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or NotSupportedException)
+                {
+                    var root = e;
+                    while (root.InnerException is not null) root = root.InnerException;
+                    throw new InvalidOperationException(
+                        $"libtorch could not be loaded: {root.Message.ReplaceLineEndings(" ")} (see README \"Native libraries\")", e);
+                }
+                _loaded = true;
+            }
+            if (threads > 0) torch.set_num_threads(threads);
+        }
+    }
+}
