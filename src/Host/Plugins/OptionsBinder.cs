@@ -15,12 +15,15 @@ public static class OptionsBinder
     /// <summary>Binds and validates; <paramref name="unknownKeys"/> receives keys no property consumes.</summary>
     public static object Bind(Type optionsType, IConfigurationSection section, List<string>? unknownKeys = null)
     {
-        object? value;
+        object value = Activator.CreateInstance(optionsType)
+            ?? throw new InvalidOperationException($"cannot create {optionsType}");
         try
         {
-            value = section.Exists()
-                ? section.Get(optionsType, o => o.ErrorOnUnknownConfiguration = false)
-                : null;
+            if (section.Exists())
+            {
+                ClearConfiguredCollections(value, section);
+                section.Bind(value, o => o.ErrorOnUnknownConfiguration = false);
+            }
         }
         catch (InvalidOperationException e)
         {
@@ -29,8 +32,6 @@ public static class OptionsBinder
                 : e.Message;
             throw new ConfigurationException($"{section.Path}: {msg.ReplaceLineEndings(" ")}", e);
         }
-        value ??= Activator.CreateInstance(optionsType)
-            ?? throw new InvalidOperationException($"cannot create {optionsType}");
         Validate(value, section);
         unknownKeys?.AddRange(UnknownKeys(optionsType, section));
         return value;
@@ -38,6 +39,30 @@ public static class OptionsBinder
 
     public static T Bind<T>(IConfigurationSection section, List<string>? unknownKeys = null) where T : class, new() =>
         (T)Bind(typeof(T), section, unknownKeys);
+
+    /// <summary>
+    /// The configuration binder appends configured items to a non-empty default array or list (a default
+    /// <c>strides = [8, 16, 32, 64]</c> plus a configured <c>[8, 16, 32]</c> would bind seven strides). A configured
+    /// list must replace the default, so collections the section sets are cleared first, recursively.
+    /// </summary>
+    private static void ClearConfiguredCollections(object options, IConfigurationSection section)
+    {
+        foreach (var p in BindableProperties(options.GetType()))
+        {
+            var child = section.GetSection(KeyOf(p));
+            if (!child.Exists()) continue;
+            if (IsCollection(p.PropertyType))
+            {
+                if (p.PropertyType.IsArray) p.SetValue(options, Array.CreateInstance(p.PropertyType.GetElementType()!, 0));
+                else if (p.GetValue(options) is System.Collections.IList list && !list.IsReadOnly) list.Clear();
+                else p.SetValue(options, null);
+            }
+            else if (IsOptionsObject(p.PropertyType) && p.GetValue(options) is { } nested)
+            {
+                ClearConfiguredCollections(nested, child);
+            }
+        }
+    }
 
     /// <summary>The config key a property binds from.</summary>
     public static string KeyOf(PropertyInfo p) => p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name;
