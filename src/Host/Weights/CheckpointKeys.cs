@@ -13,12 +13,13 @@ public static class CheckpointKeys
         var emaKeys = entries.Where(e => e.Key.StartsWith("avg_model.", StringComparison.Ordinal))
             .Select(e => e.Key[4..]).ToHashSet(StringComparer.Ordinal);
         var keys = new List<string>(entries.Count);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var values = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var (key, value) in entries)
         {
             bool isEma = key.StartsWith("avg_model.", StringComparison.Ordinal);
             var k = isEma ? key[4..] : key;
-            if (!values.ContainsKey(k)) keys.Add(k);
+            if (seen.Add(k)) keys.Add(k);
             // The EMA copy wins over the raw entry, whichever comes first in the file.
             if (isEma || !emaKeys.Contains(k)) values[k] = value;
         }
