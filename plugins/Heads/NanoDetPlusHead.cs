@@ -57,7 +57,7 @@ public sealed class NanoDetPlusHead : HeadModule
 
     /// <summary>
     /// Pyramid maps [B, in, H_l, W_l] (one per stride) → raw predictions [B, N, K], N = Σ H_l·W_l, priors level by
-    /// level and row-major inside a level; class logits without sigmoid.
+    /// level and row-major inside a level; class logits without sigmoid. The result is contiguous.
     /// </summary>
     public override Tensor forward(Tensor[] feats)
     {
@@ -71,7 +71,7 @@ public sealed class NanoDetPlusHead : HeadModule
             foreach (var conv in _clsConvs[l]) x = conv.forward(x);
             levels[l] = _gflCls[l].forward(x).flatten(2);
         }
-        return cat(levels, 2).permute(0, 2, 1).MoveToOuterDisposeScope();
+        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>SPEC §1.2: every conv inside cls_convs ~ N(0, 0.01); gfl_cls ~ N(0, 0.01) with every bias −4.595.</summary>

@@ -71,6 +71,6 @@ public sealed class SimpleConvHead : HeadModule
             var box = _scales[l].forward(_gflReg.forward(reg));
             levels[l] = cat([score, box], 1).flatten(2);
         }
-        return cat(levels, 2).permute(0, 2, 1).MoveToOuterDisposeScope();
+        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
     }
 }
