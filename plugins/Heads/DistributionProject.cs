@@ -17,7 +17,8 @@ public sealed class DistributionProject : nn.Module<Tensor, Tensor>
     public DistributionProject(int regMax) : base("Integral")
     {
         _regMax = regMax;
-        _project = linspace(0, regMax, regMax + 1, dtype: float32);
+        // Detached from any caller's dispose scope: the module owns its buffer.
+        _project = linspace(0, regMax, regMax + 1, dtype: float32).DetachFromDisposeScope();
         register_buffer("project", _project);
     }
 

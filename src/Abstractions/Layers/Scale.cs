@@ -12,7 +12,8 @@ public sealed class Scale : nn.Module<Tensor, Tensor>
 
     public Scale(float initial = 1f) : base(nameof(Scale))
     {
-        _scale = nn.Parameter(tensor(initial, dtype: float32));
+        // Detached from any caller's dispose scope: the module owns its parameter (as TorchSharp's own layers do).
+        _scale = (Parameter)nn.Parameter(tensor(initial, dtype: float32)).DetachFromDisposeScope();
         register_parameter("scale", _scale);
     }
 

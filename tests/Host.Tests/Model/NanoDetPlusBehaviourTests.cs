@@ -222,4 +222,25 @@ public class NanoDetPlusBehaviourTests
             DetectorBuilder.Build(new ConfigurationBuilder().Build(), ModelConfig.Resolver));
         Assert.Equal("model:arch: missing; available arch plugins: NanoDetPlus", e.Message);
     }
+
+    [Fact]
+    public void A_model_built_inside_a_dispose_scope_outlives_the_scope()
+    {
+        // Modules own their parameters and buffers (the aux scales and the integral's project buffer included).
+        DetectorModule model;
+        using (var scope = NewDisposeScope())
+        {
+            model = ModelConfig.Detector(ModelConfig.Tiny());
+            model.forward(randn(1, 3, 64, 64));
+        }
+        using (model)
+        using (var scope = NewDisposeScope())
+        {
+            Assert.All(ModuleStateDict.Ordered(model), e => Assert.False(e.Value.IsInvalid, e.Key));
+            var (preds, aux) = model.ForwardTrain(randn(1, 3, 64, 64));
+            Assert.Equal(preds.shape, aux!.shape);
+            Assert.Equal(new[] { 0f, 1, 2, 3, 4, 5, 6, 7 },
+                ModuleStateDict.Ordered(model).First(e => e.Key == "head.distribution_project.project").Value.data<float>().ToArray());
+        }
+    }
 }
