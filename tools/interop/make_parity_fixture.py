@@ -8,6 +8,11 @@ and pass that folder:
     git --git-dir=<mirror of RangiLyu/nanodet> archive HEAD | tar -x -C /tmp/nanodet-ref
     python3 tools/interop/make_parity_fixture.py make  --nanodet /tmp/nanodet-ref --out tests/Host.Tests/Fixtures/parity
     python3 tools/interop/make_parity_fixture.py check --nanodet /tmp/nanodet-ref --weights W.safetensors --io IO.safetensors
+    python3 tools/interop/make_parity_fixture.py convert --input model_best.ckpt --out model_best.safetensors
+
+"convert" needs no reference checkout: it writes every tensor of a PyTorch checkpoint (a Lightning .ckpt, a NanoDet
+.pth with "state_dict", a bare state_dict, or torchvision ShuffleNetV2 weights) under its original name; the C#
+loader applies NanoDet's avg_model./model./module. prefix rule itself.
 
 Needs only torch (tested with 1.13) and numpy; NanoDet's training-only dependencies (pytorch_lightning, pycocotools,
 ...) are replaced by inert stubs because the model code never calls them. The safetensors reader/writer below is
@@ -264,6 +269,22 @@ def check(args):
     print("ok")
 
 
+def convert(args):
+    """PyTorch checkpoint -> safetensors with the original tensor names (non-tensor entries are skipped)."""
+    sys.meta_path.insert(0, _StubFinder())  # Lightning checkpoints may pickle pytorch_lightning objects
+    ckpt = torch.load(args.input, map_location="cpu")
+    state = ckpt.get("state_dict", ckpt) if isinstance(ckpt, dict) else ckpt
+    tensors = {k: v for k, v in state.items() if isinstance(v, torch.Tensor)}
+    skipped = [k for k, v in state.items() if not isinstance(v, torch.Tensor)]
+    meta = {"source": args.input}
+    if isinstance(ckpt, dict):
+        for key in ("epoch", "global_step", "iter"):
+            if key in ckpt:
+                meta[key] = str(ckpt[key])
+    save_safetensors(args.out, tensors, meta)
+    print(f"{args.out}: {len(tensors)} tensors" + (f", skipped non-tensors {skipped}" if skipped else ""))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -276,9 +297,12 @@ def main():
     c.add_argument("--nanodet", required=True)
     c.add_argument("--weights", required=True)
     c.add_argument("--io", help="safetensors with input, head_raw, aux_raw to compare against")
+    v = sub.add_parser("convert")
+    v.add_argument("--input", required=True, help=".ckpt / .pth / state_dict file")
+    v.add_argument("--out", required=True)
     args = p.parse_args()
     torch.set_num_threads(1)
-    (make if args.cmd == "make" else check)(args)
+    {"make": make, "check": check, "convert": convert}[args.cmd](args)
 
 
 if __name__ == "__main__":
