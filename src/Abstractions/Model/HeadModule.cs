@@ -11,4 +11,7 @@ namespace NanoDet.Abstractions.Model;
 public abstract class HeadModule(string name) : nn.Module<Tensor[], Tensor>(name)
 {
     public abstract HeadLayout Layout { get; }
+
+    /// <summary>Channels expected on every input level, or null when unchecked (validated against the neck by the builder).</summary>
+    public virtual int? InChannels => null;
 }

@@ -11,4 +11,10 @@ public abstract class NeckModule(string name) : nn.Module<Tensor[], Tensor[]>(na
 
     /// <summary>Number of output levels (inputs + extra levels).</summary>
     public abstract int NumOutputs { get; }
+
+    /// <summary>
+    /// Channels expected from each backbone output, in stride order, or null when the neck accepts any (the
+    /// detector builder checks them against the backbone's <see cref="BackboneModule.OutChannels"/>).
+    /// </summary>
+    public virtual IReadOnlyList<int>? InChannels => null;
 }

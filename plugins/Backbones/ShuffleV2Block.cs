@@ -1,0 +1,82 @@
+using NanoDet.Abstractions.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace NanoDet.Backbones;
+
+/// <summary>
+/// ShuffleNetV2 unit (SPEC §1.3). Sequential indices are kept exactly as torchvision/NanoDet so the state_dict keys
+/// match: <c>branch1</c> = [DW 3×3, BN, 1×1, BN, act] (stride 2 only), <c>branch2</c> = [1×1, BN, act, DW 3×3, BN, 1×1,
+/// BN, act]. Stride 1 splits the channels in half and transforms only the second half; both cases end with a
+/// channel shuffle of 2 groups. All convs are bias-free.
+/// </summary>
+public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>
+{
+    [ComponentName(Name = "branch1")] private readonly Sequential _branch1;
+    [ComponentName(Name = "branch2")] private readonly Sequential _branch2;
+    private readonly int _stride;
+
+    public ShuffleV2Block(int inp, int oup, int stride, string activation) : base(nameof(ShuffleV2Block))
+    {
+        if (stride is < 1 or > 3) throw new ArgumentOutOfRangeException(nameof(stride), "illegal stride value");
+        int bf = oup / 2;
+        if (stride == 1 && inp != bf * 2)
+            throw new ArgumentException($"a stride-1 block needs in = out channels, got {inp} → {oup}");
+        _stride = stride;
+
+        _branch1 = stride > 1
+            ? nn.Sequential(
+                Depthwise(inp, stride),
+                nn.BatchNorm2d(inp),
+                nn.Conv2d(inp, bf, 1, bias: false),
+                nn.BatchNorm2d(bf),
+                Act(activation))
+            : nn.Sequential();
+        _branch2 = nn.Sequential(
+            nn.Conv2d(stride > 1 ? inp : bf, bf, 1, bias: false),
+            nn.BatchNorm2d(bf),
+            Act(activation),
+            Depthwise(bf, stride),
+            nn.BatchNorm2d(bf),
+            nn.Conv2d(bf, bf, 1, bias: false),
+            nn.BatchNorm2d(bf),
+            Act(activation));
+        register_module("branch1", _branch1);
+        register_module("branch2", _branch2);
+    }
+
+    private static Conv2d Depthwise(int channels, int stride) =>
+        nn.Conv2d(channels, channels, 3, stride: stride, padding: 1, groups: channels, bias: false);
+
+    private static nn.Module<Tensor, Tensor> Act(string activation) =>
+        Activation.Create(activation) ?? nn.Identity();
+
+    /// <summary>[B, inp, H, W] → [B, oup, H/stride, W/stride].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        Tensor joined;
+        if (_stride == 1)
+        {
+            var halves = x.chunk(2, dim: 1);
+            joined = cat([halves[0], _branch2.forward(halves[1])], 1);
+        }
+        else
+        {
+            joined = cat([_branch1.forward(x), _branch2.forward(x)], 1);
+        }
+        return ChannelShuffle(joined, 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// [B, C, H, W] → [B, C, H, W] with channels interleaved across <paramref name="groups"/>: for 2 groups
+    /// out[2i] = in[i] and out[2i+1] = in[C/2 + i].
+    /// </summary>
+    public static Tensor ChannelShuffle(Tensor x, int groups)
+    {
+        var (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        return x.view(b, groups, c / groups, h, w).transpose(1, 2).contiguous().view(b, c, h, w);
+    }
+}

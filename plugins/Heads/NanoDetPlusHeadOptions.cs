@@ -1,0 +1,69 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Layers;
+
+namespace NanoDet.Heads;
+
+/// <summary>
+/// Options of <c>NanoDetPlusHead</c> (section <c>model:arch:head</c>), NanoDet's keys and defaults plus
+/// <c>num_points</c> (4 = four-point head, the default; 0 = plain NanoDet-Plus). The <c>loss</c> and
+/// <c>assigner_cfg</c> sections belong to the training code and are not read here.
+/// </summary>
+public sealed class NanoDetPlusHeadOptions : IValidatableObject
+{
+    [ConfigurationKeyName("num_classes")]
+    [Range(1, 100000)]
+    public int NumClasses { get; set; }
+
+    [ConfigurationKeyName("input_channel")]
+    [Range(1, 8192)]
+    public int InputChannel { get; set; }
+
+    [ConfigurationKeyName("feat_channels")]
+    [Range(1, 8192)]
+    public int FeatChannels { get; set; } = 96;
+
+    [ConfigurationKeyName("stacked_convs")]
+    [Range(1, 16)]
+    public int StackedConvs { get; set; } = 2;
+
+    [ConfigurationKeyName("kernel_size")]
+    [Range(1, 15)]
+    public int KernelSize { get; set; } = 5;
+
+    /// <summary>Strides of the input levels; NanoDet's default is [8, 16, 32], NanoDet-Plus configs use [8, 16, 32, 64].</summary>
+    [ConfigurationKeyName("strides")]
+    public int[]? Strides { get; set; }
+
+    [ConfigurationKeyName("conv_type")]
+    [AllowedValues("DWConv", "Conv")]
+    public string ConvType { get; set; } = "DWConv";
+
+    [ConfigurationKeyName("norm_cfg")]
+    public NormOptions NormCfg { get; set; } = new();
+
+    [ConfigurationKeyName("reg_max")]
+    [Range(1, 64)]
+    public int RegMax { get; set; } = 7;
+
+    [ConfigurationKeyName("activation")]
+    public string? Activation { get; set; } = "LeakyReLU";
+
+    /// <summary>Corner points per object: 4 (TL, BL, BR, TR) or 0 for plain NanoDet-Plus.</summary>
+    [ConfigurationKeyName("num_points")]
+    [AllowedValues(0, 4)]
+    public int NumPoints { get; set; } = 4;
+
+    public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Strides is not null && (Strides.Length == 0 || Strides.Any(s => s < 1)))
+            yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
+        if (KernelSize % 2 == 0)
+            yield return new ValidationResult("must be odd (same-size padding)", [nameof(KernelSize)]);
+        if (Activation is not null && !Abstractions.Layers.Activation.IsKnown(Activation))
+            yield return new ValidationResult(
+                $"unknown activation; available: {string.Join(", ", Abstractions.Layers.Activation.Names)}", [nameof(Activation)]);
+    }
+}

@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+
+namespace NanoDet.Host.Model;
+
+/// <summary>
+/// Options of the <c>NanoDetPlus</c> arch (section <c>model:arch</c>). The <c>backbone</c>, <c>fpn</c>, <c>head</c> and
+/// <c>aux_head</c> sub-sections are plugin sections, bound and validated by those plugins; they are declared here only
+/// so they are not reported as unused keys.
+/// </summary>
+public sealed class NanoDetPlusOptions
+{
+    /// <summary>0-based epoch from which the aux branch no longer back-propagates into the backbone and main neck.</summary>
+    [ConfigurationKeyName("detach_epoch")]
+    [Range(0, int.MaxValue)]
+    public int DetachEpoch { get; set; } = 10;
+
+    [ConfigurationKeyName("backbone")]
+    public Dictionary<string, object?>? Backbone { get; set; }
+
+    [ConfigurationKeyName("fpn")]
+    public Dictionary<string, object?>? Fpn { get; set; }
+
+    [ConfigurationKeyName("head")]
+    public Dictionary<string, object?>? Head { get; set; }
+
+    [ConfigurationKeyName("aux_head")]
+    public Dictionary<string, object?>? AuxHead { get; set; }
+}
