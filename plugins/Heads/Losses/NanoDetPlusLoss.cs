@@ -86,6 +86,12 @@ public sealed class NanoDetPlusLoss
         var cls = src[.., .., ..c];                                                              // [B, N, C]
         var dist = DistributionIntegral.Apply(src[.., .., c..], Layout.RegMax) * priors[.., 2].unsqueeze(1); // [B, N, D] px
         var centers = priors[.., ..2];
+        var batchCenters = centers.repeat(b, 1);                                                // [B·N, 2]
+        var flatDist = dist.reshape(b * n, d);
+        var decBoxes = DistanceCodec.DistanceToBox(batchCenters, flatDist[.., ..4]).reshape(b, n, 4);
+        var decPoints = Layout.NumPoints > 0
+            ? DistanceCodec.DistanceToPoints(batchCenters, flatDist[.., 4..]).reshape(b, n, 2 * Layout.NumPoints)
+            : null;
 
         var flat = new List<Tensor>(b);
         var labels = new List<Tensor>(b);
@@ -99,9 +105,7 @@ public sealed class NanoDetPlusLoss
             var gtBoxes = img.Boxes.to(float32, device);
             var gtLabels = img.Labels.to(int64, device);
             var gtPoints = Layout.NumPoints > 0 ? img.Points!.to(float32, device) : null;
-            var decBoxes = DistanceCodec.DistanceToBox(centers, dist[i, .., ..4]);
-            var decPoints = Layout.NumPoints > 0 ? DistanceCodec.DistanceToPoints(centers, dist[i, .., 4..]) : null;
-            var r = Assigner.Assign(cls[i], priors, decBoxes, decPoints, gtBoxes, gtLabels, gtPoints);
+            var r = Assigner.Assign(cls[i], priors, decBoxes[i], decPoints?[i], gtBoxes, gtLabels, gtPoints);
             var pos = (r.GtIndex > 0).nonzero().squeeze(1);                                      // [p]
             var gi = r.GtIndex.index_select(0, pos) - 1;
             flat.Add(pos + i * n);
@@ -136,8 +140,8 @@ public sealed class NanoDetPlusLoss
         int b = (int)preds.shape[0];
         long n = preds.shape[1];
         int c = Layout.NumClasses, d = Layout.NumDistances, bins = Layout.Bins;
-        var cls = preds[.., .., ..c].reshape(b * n, c);                                          // [B·N, C]
-        var reg = preds[.., .., c..].reshape(b * n, d, bins);                                    // [B·N, D, R+1]
+        var rows = preds.reshape(b * n, Layout.Channels);                                       // [B·N, K]
+        var cls = rows[.., ..c];                                                                // [B·N, C] (strided view)
         int p = t.NumPositives;
 
         var qfl = _qfl.Forward(cls, t.Labels, t.Scores, null, Math.Max(p, 1));
@@ -146,16 +150,18 @@ public sealed class NanoDetPlusLoss
         if (p == 0)
         {
             // Keeps every output in the graph (zero gradients) so a batch without positives still back-propagates.
-            bbox = reg.sum() * 0;
-            dfl = reg.sum() * 0;
-            if (_pts is not null) pts = reg.sum() * 0;
+            var zero = rows[.., c..].sum() * 0;
+            bbox = zero;
+            dfl = zero;
+            if (_pts is not null) pts = zero;
         }
         else
         {
-            var w = cls.index_select(0, t.PosIndex).detach().sigmoid().amax([1]);              // [P]
+            var posRows = rows.index_select(0, t.PosIndex);                                    // [P, K]
+            var w = posRows[.., ..c].detach().sigmoid().amax([1]);                             // [P]
             double wSum = Math.Max(w.sum().item<float>(), 1.0);
             double sideNorm = (Options.LossDfl.Normalizer == DflNormalizer.AllSides ? d : 4) * wSum;
-            var posReg = reg.index_select(0, t.PosIndex);                                      // [P, D, R+1]
+            var posReg = posRows[.., c..].reshape(p, d, bins);                                 // [P, D, R+1]
             var posPriors = priors.index_select(0, t.PriorIndex);
             var expected = DistributionIntegral.Apply(posReg.reshape(p, d * bins), Layout.RegMax); // [P, D] strides
             var decoded = DistanceCodec.DistanceToBox(posPriors[.., ..2], expected[.., ..4] * posPriors[.., 2..3]);

@@ -18,14 +18,23 @@ public sealed class QualityFocalLoss(double beta = 2.0, double lossWeight = 1.0)
     {
         using var scope = NewDisposeScope();
         long c = logits.shape[1];
-        var fg = (labels >= 0) & (labels < c);
-        var column = where(fg, labels, c).to(int64);
-        var target = nn.functional.one_hot(column, c + 1)[.., ..(int)c].to(logits.dtype) * scores.to(logits.dtype).unsqueeze(1);
-        var bce = nn.functional.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
-        var gap = (target - logits.sigmoid()).abs();
-        var modulation = Beta == 2.0 ? gap.square() : gap.pow(Beta);
-        return (bce * modulation).sum(1).MoveToOuterDisposeScope();
+        // Every (prior, class) as a negative first — BCE(x, 0) = softplus(x) — then the few positive entries are
+        // swapped for their soft-target term, as the reference does; no dense [P, C] target is built.
+        var sigma = logits.sigmoid();
+        var perPrior = (nn.functional.softplus(logits) * Modulate(sigma)).sum(1);       // [P]
+        var pos = ((labels >= 0) & (labels < c)).nonzero().squeeze(1);                 // [Q]
+        if (pos.shape[0] == 0) return perPrior.MoveToOuterDisposeScope();
+        var column = labels.index_select(0, pos).to(int64).unsqueeze(1);               // [Q, 1]
+        var x = logits.index_select(0, pos).gather(1, column).squeeze(1);               // [Q]
+        var s = sigma.index_select(0, pos).gather(1, column).squeeze(1);
+        var t = scores.index_select(0, pos).to(logits.dtype);
+        var positive = nn.functional.binary_cross_entropy_with_logits(x, t, reduction: nn.Reduction.None) * Modulate((t - s).abs());
+        var negative = nn.functional.softplus(x) * Modulate(s);
+        return perPrior.index_add(0, pos, positive - negative, 1).MoveToOuterDisposeScope();
     }
+
+    /// <summary>|gap|^β, squaring directly for the usual β = 2.</summary>
+    private Tensor Modulate(Tensor gap) => Beta == 2.0 ? gap.square() : gap.pow(Beta);
 
     /// <summary>Scalar: loss_weight · Σ_i weight_i·ℓ_i / <paramref name="avgFactor"/>; weight [P] or null (all 1).</summary>
     public Tensor Forward(Tensor logits, Tensor labels, Tensor scores, Tensor? weight, double avgFactor)
