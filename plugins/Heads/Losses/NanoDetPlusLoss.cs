@@ -210,7 +210,8 @@ public sealed class NanoDetPlusLoss
         if (Layout.NumPoints > 0 && (img.Points is null || img.Points.shape[0] != m || img.Points.shape[1] != 2 * Layout.NumPoints))
             throw new ArgumentException($"image {index}: a {Layout.NumPoints}-point head needs points [M, {2 * Layout.NumPoints}]");
         if (m == 0) return;
-        long lo = img.Labels.min().item<long>(), hi = img.Labels.max().item<long>();
+        using var labels = img.Labels.to(int64);
+        long lo = labels.min().item<long>(), hi = labels.max().item<long>();
         if (lo < 0 || hi >= Layout.NumClasses)
             throw new ArgumentException($"image {index}: ground-truth label {(lo < 0 ? lo : hi)} is outside [0, {Layout.NumClasses})");
     }
