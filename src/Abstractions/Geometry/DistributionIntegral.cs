@@ -17,9 +17,11 @@ public static class DistributionIntegral
         var shape = logits.shape;
         long groups = shape[^1] / bins;
         var lead = shape[..^1];
-        var grouped = logits.reshape([.. lead, groups, bins]);
-        var project = linspace(0, regMax, bins, dtype: logits.dtype, device: logits.device);
-        var d = nn.functional.softmax(grouped, -1).matmul(project);
+        // Bins as the leading dimension of a [R+1, G] matrix: libtorch's CPU softmax over a short last dimension
+        // is several times slower (6.5M logits, one thread: 125 ms last-dim vs 22 ms this way).
+        var binsFirst = logits.reshape([.. lead, groups, bins]).movedim([-1], [0]).contiguous().reshape(bins, -1); // [R+1, G]
+        var project = linspace(0, regMax, bins, dtype: logits.dtype, device: logits.device).unsqueeze(0); // [1, R+1]
+        var d = project.mm(nn.functional.softmax(binsFirst, 0)).reshape([.. lead, groups]);
         return d.MoveToOuterDisposeScope();
     }
 }
