@@ -13,7 +13,7 @@ namespace NanoDet.Heads;
 /// K = C + (4 + 2·points)·(R+1) channels are the class logits, the 4 box-side distributions and the corner
 /// distributions. <c>num_points = 0</c> is NanoDet-Plus exactly (same keys and shapes as the official model).
 /// </summary>
-public sealed class NanoDetPlusHead : HeadModule
+public sealed class NanoDetPlusHead : HeadModule, ITrainableHead
 {
     /// <summary>Initial bias of every gfl_cls entry: −ln 99, so the first class probabilities are 0.01.</summary>
     public const double PriorBias = -4.595;
@@ -51,6 +51,17 @@ public sealed class NanoDetPlusHead : HeadModule
     public override HeadLayout Layout { get; }
 
     public override int? InChannels => _inChannels;
+
+    /// <summary>
+    /// The training loss (assignment from the aux predictions, QFL/GIoU/DFL and the corner term); set by the
+    /// plugin factory from the head's <c>loss</c> and <c>assigner_cfg</c> sections.
+    /// </summary>
+    public Losses.NanoDetPlusLoss? TrainingLoss { get; set; }
+
+    /// <inheritdoc />
+    public HeadLoss Loss(Tensor preds, Tensor? auxPreds, DetectionTargets targets) =>
+        (TrainingLoss ?? throw new InvalidOperationException("NanoDetPlusHead has no training loss (build it through its plugin factory)"))
+            .Compute(preds, auxPreds, targets);
 
     /// <summary>The integral layer (buffer <c>project</c>), shared with the training code.</summary>
     public DistributionProject DistributionProject => _distributionProject;

@@ -13,6 +13,9 @@ public sealed class NanoDetPlusHeadFactory : PluginFactory<NanoDetPlusHeadOption
         var key = $"{context.Section.Path}:norm_cfg";
         norm.Validate(options.FeatChannels, key);
         norm.Validate(options.InputChannel, key);
-        return new NanoDetPlusHead(options);
+        var head = new NanoDetPlusHead(options);
+        head.TrainingLoss = Losses.NanoDetPlusLoss.Create(head.Layout, options.Loss,
+            context.Section.GetSection("assigner_cfg"), context.Resolver);
+        return head;
     }
 }

@@ -6,8 +6,8 @@ namespace NanoDet.Heads;
 
 /// <summary>
 /// Options of <c>NanoDetPlusHead</c> (section <c>model:arch:head</c>), NanoDet's keys and defaults plus
-/// <c>num_points</c> (4 = four-point head, the default; 0 = plain NanoDet-Plus). The <c>loss</c> and
-/// <c>assigner_cfg</c> sections belong to the training code and are not read here.
+/// <c>num_points</c> (4 = four-point head, the default; 0 = plain NanoDet-Plus), the training loss
+/// (<c>loss</c>) and the label assigner (<c>assigner_cfg</c>, resolved by name).
 /// </summary>
 public sealed class NanoDetPlusHeadOptions : IValidatableObject
 {
@@ -53,6 +53,14 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     [ConfigurationKeyName("num_points")]
     [AllowedValues(0, 4)]
     public int NumPoints { get; set; } = 4;
+
+    /// <summary>Loss terms and weights (QFL, DFL, GIoU, the corner loss).</summary>
+    [ConfigurationKeyName("loss")]
+    public Losses.NanoDetPlusLossOptions Loss { get; set; } = new();
+
+    /// <summary>The label assigner (<c>name</c> defaults to DynamicSoftLabelAssigner) and its constants.</summary>
+    [ConfigurationKeyName("assigner_cfg")]
+    public Assigners.AssignerOptions AssignerCfg { get; set; } = new();
 
     public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
 
