@@ -101,6 +101,19 @@ public class ObjectGraphTests
     }
 
     [Fact]
+    public void Lightning_1_4_callback_states_keyed_by_class_are_inert_names()
+    {
+        var root = Assert.IsType<PickleDict>(CheckpointReader.ReadObjectGraph(PyTorchFixtures.PathOf("lightning_pl14.ckpt")));
+        Assert.True(root.TryGetValue("callbacks", out var callbacks));
+        var (key, state) = Assert.Single(Assert.IsType<PickleDict>(callbacks).Entries);
+        var cls = Assert.IsType<AllowedGlobal>(key);
+        Assert.Equal(GlobalKind.CallbackClass, cls.Kind);
+        Assert.Equal("pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint", cls.FullName);
+        Assert.True(Assert.IsType<PickleDict>(state).TryGetValue("dirpath", out var dirpath));
+        Assert.Equal("/workspace/nanodet/lightning_logs/version_0/checkpoints", dirpath);
+    }
+
+    [Fact]
     public void State_dict_metadata_attribute_is_kept_as_data()
     {
         var root = Assert.IsType<PickleDict>(CheckpointReader.ReadObjectGraph(PyTorchFixtures.PathOf("state_dict_bare.pth")));

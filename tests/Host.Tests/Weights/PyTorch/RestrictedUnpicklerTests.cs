@@ -113,6 +113,10 @@ public class RestrictedUnpicklerTests
     [InlineData("\u0080\u0004\u008c\u0008builtins\u008c\u0007getattr\u0093.", "'builtins.getattr'")]
     [InlineData("\u0080\u0002cnumpy.core.multiarray\n_reconstruct\n.", "numpy arrays are not")]
     [InlineData("\u0080\u0002c__main__\nNet\n.", "torch.save(model.state_dict(), 'weights.pth')")]
+    [InlineData("\u0080\u0002cpytorch_lightning.callbacks.model_checkpoint\nModelCheckpoint\n)R.", "REDUCE to 'pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint', which is allowed only as data")]
+    [InlineData("\u0080\u0002cpytorch_lightning.callbacks.model_checkpoint\nModelCheckpoint\n}b.", "BUILD (setting attributes) to 'pytorch_lightning.callbacks.model_checkpoint.ModelCheckpoint'")]
+    [InlineData("\u0080\u0002cpytorch_lightning.callbacks.evil\nsystem\n.", "'pytorch_lightning.callbacks.evil.system'")]
+    [InlineData("\u0080\u0002cpytorch_lightning.utilities.parsing\nAttributeDict\n.", "'pytorch_lightning.utilities.parsing.AttributeDict'")]
     [InlineData("\u0080\u0002ctorch._tensor\n_rebuild_from_type_v2\n(ctorch._utils\n_rebuild_tensor_v2\ncos\nsystem\n)}tR.", "'os.system'")]
     public void Disallowed_constructs_are_refused_by_name(string pickle, string fragment)
     {

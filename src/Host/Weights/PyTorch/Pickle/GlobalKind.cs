@@ -34,4 +34,9 @@ internal enum GlobalKind
     NumpyDtype,
     /// <summary>numpy.core.multiarray.scalar(dtype, bytes).</summary>
     NumpyScalar,
+    /// <summary>
+    /// A Lightning callback class (<c>pytorch_lightning.callbacks.*</c>): data only, an inert name. Lightning ≤ 1.4
+    /// keyed a checkpoint's callback states by the callback's class.
+    /// </summary>
+    CallbackClass,
 }

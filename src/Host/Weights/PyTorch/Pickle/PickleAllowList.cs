@@ -9,6 +9,12 @@ internal static class PickleAllowList
 {
     private static readonly Dictionary<string, (GlobalKind Kind, TorchSharp.torch.ScalarType? Dtype)> Entries = Build();
 
+    /// <summary>
+    /// Modules whose classes are accepted as inert names (<see cref="GlobalKind.CallbackClass"/>): Lightning ≤ 1.4
+    /// wrote <c>{ModelCheckpoint: {...}}</c> with the class itself as the key. Such a name can never be called or built.
+    /// </summary>
+    public static readonly IReadOnlyList<string> CallbackModulePrefixes = ["pytorch_lightning.callbacks.", "lightning.pytorch.callbacks."];
+
     /// <summary>Every allowed name, for documentation and tests.</summary>
     public static IEnumerable<string> Names => Entries.Keys.Order(StringComparer.Ordinal);
 
@@ -21,9 +27,18 @@ internal static class PickleAllowList
             global = new AllowedGlobal(module, name, e.Kind, e.Dtype);
             return true;
         }
+        if (CallbackModulePrefixes.Any(p => module.StartsWith(p, StringComparison.Ordinal)) && IsClassName(name))
+        {
+            global = new AllowedGlobal(module, name, GlobalKind.CallbackClass);
+            return true;
+        }
         global = null!;
         return false;
     }
+
+    /// <summary>A plain Python identifier starting with a capital (a class, not a function or a dotted path).</summary>
+    private static bool IsClassName(string name) =>
+        name.Length > 0 && char.IsAsciiLetterUpper(name[0]) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     private static Dictionary<string, (GlobalKind, TorchSharp.torch.ScalarType?)> Build()
     {
