@@ -186,13 +186,19 @@ internal static class CocoEvaluator
         Accumulate(k, slotScore, slotRank, state, npig, acc);
     }
 
+    /// <summary>
+    /// pycocotools' accumulate for one class. Only true positives change recall or can raise precision, so the
+    /// pass over the sorted detections just counts, and precision = tp / (fp + tp + eps) is evaluated (with
+    /// numpy's operation order) at each true positive: the first index with recall ≥ r is the true positive
+    /// that reaches that recall, and the right-to-left maximum from there is the maximum over it and the later
+    /// true positives (an FP or ignored entry never exceeds the entry before it, division being monotone).
+    /// The results are bit-identical to evaluating every entry as numpy does, at a fraction of the divisions.
+    /// </summary>
     private static void Accumulate(int k, double[] slotScore, int[] slotRank, byte[] state, int[] npig, CocoAccumulation acc)
     {
         var p = acc.Parameters;
         int n = slotScore.Length;
         var order = ScoreOrder.Descending(slotScore);
-        var rc = new double[n];
-        var pr = new double[n];
         var kept = new int[n];
         var recThrs = p.RecallThresholds;
         double eps = Math.BitIncrement(1.0) - 1.0; // numpy's spacing(1)
@@ -208,26 +214,39 @@ internal static class CocoEvaluator
             {
                 if (npig[a] == 0) continue; // stays −1: no ground truth to recall
                 double gtCount = npig[a];
+                // pr at the c-th true positive (1-based), then its suffix maximum.
+                var prAtTp = new double[Math.Min(nd, npig[a]) + 2];
                 for (int t = 0; t < p.T; t++)
                 {
                     int row = (a * p.T + t) * n;
                     double tp = 0, fp = 0;
+                    int tpCount = 0;
                     for (int i = 0; i < nd; i++)
                     {
                         byte st = state[row + kept[i]];
-                        if (st == TruePositive) tp += 1;
-                        else if (st == FalsePositive) fp += 1;
-                        rc[i] = tp / gtCount;
-                        pr[i] = tp / (fp + tp + eps);
+                        if (st == TruePositive)
+                        {
+                            tp += 1;
+                            prAtTp[++tpCount] = tp / (fp + tp + eps);
+                        }
+                        else if (st == FalsePositive)
+                        {
+                            fp += 1;
+                        }
                     }
-                    acc.Recall[acc.RecallIndex(t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
-                    for (int i = nd - 1; i > 0; i--)
-                        if (pr[i] > pr[i - 1]) pr[i - 1] = pr[i];
-                    int idx = 0;
+                    acc.Recall[acc.RecallIndex(t, k, a, m)] = nd > 0 ? tp / gtCount : 0;
+                    for (int c = tpCount - 1; c >= 1; c--)
+                        if (prAtTp[c + 1] > prAtTp[c]) prAtTp[c] = prAtTp[c + 1];
+
+                    int reached = 0; // smallest c with c / npig >= threshold
                     for (int r = 0; r < recThrs.Length; r++)
                     {
-                        while (idx < nd && rc[idx] < recThrs[r]) idx++;
-                        acc.Precision[acc.PrecisionIndex(t, r, k, a, m)] = idx < nd ? pr[idx] : 0;
+                        while (reached <= tpCount && reached / gtCount < recThrs[r]) reached++;
+                        double q;
+                        if (nd == 0 || reached > tpCount) q = 0;             // index past the end
+                        else if (reached == 0) q = tpCount > 0 ? prAtTp[1] : 0; // index 0: max of all precision
+                        else q = prAtTp[reached];
+                        acc.Precision[acc.PrecisionIndex(t, r, k, a, m)] = q;
                     }
                 }
             }

@@ -3,9 +3,10 @@ using NanoDet.Evaluators.Coco;
 namespace NanoDet.Evaluators.Corners;
 
 /// <summary>
-/// The subset of a dataset the quadrilateral AP evaluates: detections with corners; ground truth with corners,
-/// plus crowd regions (with corners or, usually, their box rectangle), which keep their role of excusing
-/// detections inside them. Non-crowd ground truth without corners is left out (it cannot be matched by shape).
+/// What the quadrilateral AP evaluates: detections with corners, against ground truth with corners. Ground truth
+/// without corners (crowd regions, objects labelled with a box only) becomes a crowd-style ignore region over its
+/// box rectangle: a detection inside it is neither a true nor a false positive, since its shape cannot be judged.
+/// Detections without corners are left out.
 /// </summary>
 internal static class QuadDataset
 {
@@ -15,8 +16,8 @@ internal static class QuadDataset
         var dts = new DetectionObject[data.ImageIds.Length][];
         for (int i = 0; i < gts.Length; i++)
         {
-            gts[i] = data.GroundTruth[i].Where(g => g.Points is not null || g.IsCrowd).ToArray();
-            dts[i] = data.Detections[i].Where(d => d.Points is not null).ToArray();
+            gts[i] = Array.ConvertAll(data.GroundTruth[i], g => g.Points is null ? g with { IsCrowd = true } : g);
+            dts[i] = Array.FindAll(data.Detections[i], d => d.Points is not null);
         }
         return new EvalDataset(data.ClassNames, data.CategoryIds, data.ImageIds, gts, dts);
     }

@@ -4,8 +4,8 @@ namespace NanoDet.Evaluators.Corners;
 
 /// <summary>
 /// Quadrilateral IoU for the COCOeval machinery: area(D ∩ G) / area(D ∪ G) of the corner polygons, or
-/// area(D ∩ G) / area(D) for a crowd region. Objects without points must have been filtered out beforehand
-/// (see <see cref="QuadDataset"/>), except crowd regions, which use their box rectangle.
+/// area(D ∩ G) / area(D) for a crowd region. Detections must have corners (see <see cref="QuadDataset"/>);
+/// ground truth without corners uses its box rectangle.
 /// </summary>
 internal sealed class QuadOverlap : IOverlapMeasure
 {

@@ -1,21 +1,34 @@
 namespace NanoDet.Evaluators.Corners;
 
 /// <summary>
-/// A quadrilateral as two disjoint triangles, so that the area of the intersection of two quads is the sum of
-/// the 2 × 2 triangle–triangle intersections (each a convex clip, which Sutherland–Hodgman does exactly).
+/// A quadrilateral prepared for intersection. Convex quads (the normal case) are kept whole, counter-clockwise,
+/// and two convex quads intersect by one Sutherland–Hodgman clip. Any other quad is split into two disjoint
+/// triangles, and the intersection area is the sum of the triangle–triangle intersections (each a convex clip):
 /// <list type="bullet">
-/// <item>Convex (each diagonal has the other two corners on opposite sides): split along P0P2.</item>
-/// <item>Concave (exactly one diagonal separates the other two corners): split along that diagonal, the one
-/// from the reflex corner, which lies inside.</item>
+/// <item>Concave (exactly one diagonal has the other two corners on opposite sides): split along that
+/// diagonal, the one from the reflex corner, which lies inside.</item>
 /// <item>Self-intersecting ("bowtie", neither diagonal separates: e.g. two corners swapped by a bad prediction):
 /// the two lobes between the crossing point X of the crossing edges and the corners, i.e. the region the
 /// outline encloses (non-zero winding).</item>
 /// </list>
 /// Collinear corners give zero-area pieces, which add nothing.
 /// </summary>
-internal readonly record struct QuadPolygon(Triangle First, Triangle Second)
+internal readonly record struct QuadPolygon
 {
-    public double Area => First.Area + Second.Area;
+    private QuadPolygon(bool convex, Triangle first, Triangle second, double[]? ccw)
+    {
+        IsConvex = convex;
+        First = first;
+        Second = second;
+        _ccw = ccw;
+    }
+
+    private readonly double[]? _ccw; // convex: x0, y0, …, x3, y3 counter-clockwise
+
+    public bool IsConvex { get; }
+    public Triangle First { get; }
+    public Triangle Second { get; }
+    public double Area { get; private init; }
 
     /// <summary>Axis-aligned bounds, for a cheap no-overlap test.</summary>
     public double MinX { get; private init; }
@@ -34,32 +47,44 @@ internal readonly record struct QuadPolygon(Triangle First, Triangle Second)
         bool diagonal02 = s1 * s3 <= 0;
         bool diagonal13 = t0 * t2 <= 0;
 
+        var first = Triangle.CounterClockwise(x0, y0, x1, y1, x2, y2);
+        var second = Triangle.CounterClockwise(x0, y0, x2, y2, x3, y3);
         QuadPolygon poly;
-        if (diagonal02)
+        if (diagonal02 && diagonal13)
         {
-            poly = new(Triangle.CounterClockwise(x0, y0, x1, y1, x2, y2), Triangle.CounterClockwise(x0, y0, x2, y2, x3, y3));
+            // Convex: P0 P1 P2 P3 runs counter-clockwise (in x-right, y-up terms) when P1 lies on the right of
+            // P0→P2 (s1 < 0), or P3 on its left when P1 is on it; otherwise reverse the order.
+            double[] ccw = s1 < 0 || (s1 == 0 && s3 > 0)
+                ? [x0, y0, x1, y1, x2, y2, x3, y3]
+                : [x0, y0, x3, y3, x2, y2, x1, y1];
+            poly = new(true, first, second, ccw);
+        }
+        else if (diagonal02)
+        {
+            poly = new(false, first, second, null);
         }
         else if (diagonal13)
         {
-            poly = new(Triangle.CounterClockwise(x1, y1, x2, y2, x3, y3), Triangle.CounterClockwise(x1, y1, x3, y3, x0, y0));
+            poly = new(false, Triangle.CounterClockwise(x1, y1, x2, y2, x3, y3), Triangle.CounterClockwise(x1, y1, x3, y3, x0, y0), null);
         }
         else if (Crossing(x0, y0, x1, y1, x2, y2, x3, y3, out double cx, out double cy))
         {
             // Edges P0P1 and P2P3 cross at X: lobes (P0, X, P3) and (X, P1, P2).
-            poly = new(Triangle.CounterClockwise(x0, y0, cx, cy, x3, y3), Triangle.CounterClockwise(cx, cy, x1, y1, x2, y2));
+            poly = new(false, Triangle.CounterClockwise(x0, y0, cx, cy, x3, y3), Triangle.CounterClockwise(cx, cy, x1, y1, x2, y2), null);
         }
         else if (Crossing(x1, y1, x2, y2, x3, y3, x0, y0, out cx, out cy))
         {
             // Edges P1P2 and P3P0 cross at X: lobes (P0, P1, X) and (X, P2, P3).
-            poly = new(Triangle.CounterClockwise(x0, y0, x1, y1, cx, cy), Triangle.CounterClockwise(cx, cy, x2, y2, x3, y3));
+            poly = new(false, Triangle.CounterClockwise(x0, y0, x1, y1, cx, cy), Triangle.CounterClockwise(cx, cy, x2, y2, x3, y3), null);
         }
         else
         {
-            // Not reachable for finite corners (one of the cases above always holds); an empty region is the safe answer.
-            poly = new(default, default);
+            // Not reached for finite corners (one of the cases above always holds); an empty region is the safe answer.
+            poly = new(false, default, default, null);
         }
         return poly with
         {
+            Area = poly.First.Area + poly.Second.Area,
             MinX = Math.Min(Math.Min(x0, x1), Math.Min(x2, x3)),
             MinY = Math.Min(Math.Min(y0, y1), Math.Min(y2, y3)),
             MaxX = Math.Max(Math.Max(x0, x1), Math.Max(x2, x3)),
@@ -71,6 +96,7 @@ internal readonly record struct QuadPolygon(Triangle First, Triangle Second)
     public static double IntersectionArea(in QuadPolygon a, in QuadPolygon b)
     {
         if (a.MaxX <= b.MinX || b.MaxX <= a.MinX || a.MaxY <= b.MinY || b.MaxY <= a.MinY) return 0;
+        if (a.IsConvex && b.IsConvex) return ConvexClipper.ConvexIntersectionArea(a._ccw!, b._ccw!);
         return ConvexClipper.TriangleIntersectionArea(a.First, b.First)
              + ConvexClipper.TriangleIntersectionArea(a.First, b.Second)
              + ConvexClipper.TriangleIntersectionArea(a.Second, b.First)

@@ -36,8 +36,8 @@ internal static class CornerHistogramPlotter
         AddLine(plt, 2, $"PCK@2px = {Percent(corners.Pck(2))}", Colors.C2);
         AddLine(plt, 5, $"PCK@5px = {Percent(corners.Pck(5))}", Colors.C3);
         AddLine(plt, Math.Min(top, corners.CornerDistances.Average()), $"mean corner error = {corners.CornerDistances.Average().ToString("0.00", CultureInfo.InvariantCulture)} px", Colors.C1);
-        plt.Title($"Corner error of {corners.Pairs} matched detections ({corners.CornerDistances.Length} corners; last bin holds errors >= {(top - binWidth).ToString("0.##", CultureInfo.InvariantCulture)} px)");
-        plt.XLabel("corner error (pixels)");
+        plt.Title($"Corner error: {corners.Pairs} matched detections, {corners.CornerDistances.Length} corners");
+        plt.XLabel($"corner error in pixels (the last bin holds all errors >= {(top - binWidth).ToString("0.##", CultureInfo.InvariantCulture)})");
         plt.YLabel("corners");
         plt.Axes.SetLimits(0, top, 0, counts.Max() * 1.1);
         plt.ShowLegend(Alignment.UpperRight);

@@ -43,7 +43,7 @@ internal static class PrCurvePlotter
         var p = acc.Parameters;
         int columns = Math.Min(6, Math.Max(1, (int)Math.Ceiling(Math.Sqrt(acc.K))));
         int rows = Math.Max(1, (acc.K + columns - 1) / columns);
-        var multi = new Multiplot();
+        Multiplot? multi = null;
         for (int k = 0; k < acc.K; k++)
         {
             var plt = new Plot();
@@ -60,8 +60,10 @@ internal static class PrCurvePlotter
                 plt.ShowLegend(Alignment.LowerLeft);
             }
             Finish(plt);
-            multi.AddPlot(plt);
+            if (multi is null) multi = new Multiplot(plt); // starts with this plot (the default constructor adds an empty one)
+            else multi.AddPlot(plt);
         }
+        if (multi is null) throw new InvalidOperationException("no classes to plot");
         multi.Layout = new ScottPlot.MultiplotLayouts.Grid(rows, columns);
         string path = Path.Combine(directory, PerClassFile);
         multi.SavePng(path, columns * cellWidth, rows * cellHeight);
