@@ -16,12 +16,15 @@ public sealed class EvalBenchmark : IBenchmark
 {
     public string Name => "eval";
 
-    public string Description => "COCO evaluator: 5,000 images x 100 detections (args: [images] [detections per image])";
+    public string Description => "COCO evaluator: 5,000 images x 100 detections (args: [images] [detections per image] [--keep DIR])";
 
     public int Run(IReadOnlyList<string> args)
     {
-        int images = args.Count > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5000;
-        int perImage = args.Count > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
+        int keepAt = args.ToList().IndexOf("--keep");
+        string? keep = keepAt >= 0 && keepAt + 1 < args.Count ? Path.GetFullPath(args[keepAt + 1]) : null;
+        var numbers = args.Where((_, i) => keepAt < 0 || (i != keepAt && i != keepAt + 1)).ToArray();
+        int images = numbers.Length > 0 ? int.Parse(numbers[0], System.Globalization.CultureInfo.InvariantCulture) : 5000;
+        int perImage = numbers.Length > 1 ? int.Parse(numbers[1], System.Globalization.CultureInfo.InvariantCulture) : 100;
         var withCorners = Synthesize(images, perImage, seed: 7);
         var boxesOnly = withCorners with
         {
@@ -35,7 +38,8 @@ public sealed class EvalBenchmark : IBenchmark
         var full = Measure.Time(() => report = evaluator.Evaluate(withCorners, null), warmup: 1, runs: 5);
         var boxes = Measure.Time(() => evaluator.Evaluate(boxesOnly, null), warmup: 1, runs: 5);
 
-        var dir = Path.Combine(Path.GetTempPath(), $"nanodet-eval-bench-{Environment.ProcessId}");
+        // --keep DIR leaves gt.json / dt.json there (e.g. to time another evaluator on the same files).
+        var dir = keep ?? Path.Combine(Path.GetTempPath(), $"nanodet-eval-bench-{Environment.ProcessId}");
         Directory.CreateDirectory(dir);
         try
         {
@@ -57,10 +61,12 @@ public sealed class EvalBenchmark : IBenchmark
             Console.WriteLine($"| plots ({plotted.Files.Count} PNG files), one run | {plotsMs:F0} ms |");
             Console.WriteLine();
             Console.WriteLine($"mAP {report!.Metrics["mAP"]:F4}, AP_50 {report.Metrics["AP_50"]:F4}, quad_mAP {report.Metrics["quad_mAP"]:F4}, corner pairs {report.Metrics["corner_matches"]}");
+            var fromFiles = evaluator.Evaluate(evaluator.ReadCocoFiles(gt, dt), null);
+            Console.WriteLine("stats from the JSON files: " + string.Join(" ", CocoDetectionEvaluator.CocoStatNames.Select(n => fromFiles.Metrics[n].ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (keep is null) Directory.Delete(dir, recursive: true);
         }
         return 0;
     }

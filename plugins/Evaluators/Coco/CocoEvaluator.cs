@@ -145,6 +145,17 @@ internal static class CocoEvaluator
                 for (int g = 0, j = nonIgnored; g < gCount; g++)
                     if (ignored[g]) perm[j++] = g;
 
+                if (gCount == 0)
+                {
+                    // Nothing to match: every detection is a false positive, or ignored when outside the range.
+                    for (int t = 0; t < tCount; t++)
+                    {
+                        int row = (a * tCount + t) * slotCount + slotBase;
+                        for (int d = 0; d < dCount; d++) state[row + d] = range.Excludes(detArea[d]) ? Ignored : FalsePositive;
+                    }
+                    continue;
+                }
+
                 for (int t = 0; t < tCount; t++)
                 {
                     int row = (a * tCount + t) * slotCount + slotBase;

@@ -19,21 +19,21 @@ internal static class ConvexClipper
         return PolygonArea(bx, by, n);
     }
 
-    /// <summary>Area of the intersection of two convex counter-clockwise quads given as x0, y0, …, x3, y3.</summary>
-    public static double ConvexIntersectionArea(double[] subject, double[] clip)
+    /// <summary>Area of the intersection of two convex quads, both with corners in counter-clockwise order.</summary>
+    public static double ConvexIntersectionArea(in Quadrilateral subject, in Quadrilateral clip)
     {
         // A 4-gon clipped by 4 half-planes has at most 8 vertices; 12 leaves room.
         Span<double> ax = stackalloc double[12], ay = stackalloc double[12], bx = stackalloc double[12], by = stackalloc double[12];
         for (int i = 0; i < 4; i++)
         {
-            ax[i] = subject[2 * i];
-            ay[i] = subject[2 * i + 1];
+            ax[i] = subject.X(i);
+            ay[i] = subject.Y(i);
         }
         int n = 4;
         for (int e = 0; e < 4; e++)
         {
             int f = (e + 1) % 4;
-            n = ClipByEdge(ax, ay, n, bx, by, clip[2 * e], clip[2 * e + 1], clip[2 * f], clip[2 * f + 1]);
+            n = ClipByEdge(ax, ay, n, bx, by, clip.X(e), clip.Y(e), clip.X(f), clip.Y(f));
             var tx = ax; ax = bx; bx = tx;
             var ty = ay; ay = by; by = ty;
         }

@@ -14,7 +14,7 @@ internal sealed class QuadOverlap : IOverlapMeasure
     public void Compute(ReadOnlySpan<DetectionObject> detections, ReadOnlySpan<GroundTruthObject> groundTruth, Span<double> iou)
     {
         int gCount = groundTruth.Length;
-        var gtPolys = new QuadPolygon[gCount];
+        Span<QuadPolygon> gtPolys = gCount <= 32 ? stackalloc QuadPolygon[gCount] : new QuadPolygon[gCount];
         for (int g = 0; g < gCount; g++) gtPolys[g] = Polygon(groundTruth[g]);
         for (int d = 0; d < detections.Length; d++)
         {

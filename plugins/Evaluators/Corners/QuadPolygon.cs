@@ -15,17 +15,19 @@ namespace NanoDet.Evaluators.Corners;
 /// </summary>
 internal readonly record struct QuadPolygon
 {
-    private QuadPolygon(bool convex, Triangle first, Triangle second, double[]? ccw)
+    private QuadPolygon(bool convex, Triangle first, Triangle second, Quadrilateral ccw)
     {
         IsConvex = convex;
         First = first;
         Second = second;
-        _ccw = ccw;
+        CounterClockwise = ccw;
     }
 
-    private readonly double[]? _ccw; // convex: x0, y0, …, x3, y3 counter-clockwise
-
     public bool IsConvex { get; }
+
+    /// <summary>For a convex quad: its corners in counter-clockwise order (x-right, y-up terms).</summary>
+    public Quadrilateral CounterClockwise { get; }
+
     public Triangle First { get; }
     public Triangle Second { get; }
     public double Area { get; private init; }
@@ -54,33 +56,31 @@ internal readonly record struct QuadPolygon
         {
             // Convex: P0 P1 P2 P3 runs counter-clockwise (in x-right, y-up terms) when P1 lies on the right of
             // P0→P2 (s1 < 0), or P3 on its left when P1 is on it; otherwise reverse the order.
-            double[] ccw = s1 < 0 || (s1 == 0 && s3 > 0)
-                ? [x0, y0, x1, y1, x2, y2, x3, y3]
-                : [x0, y0, x3, y3, x2, y2, x1, y1];
+            var ccw = s1 < 0 || (s1 == 0 && s3 > 0) ? q : new Quadrilateral(x0, y0, x3, y3, x2, y2, x1, y1);
             poly = new(true, first, second, ccw);
         }
         else if (diagonal02)
         {
-            poly = new(false, first, second, null);
+            poly = new(false, first, second, default);
         }
         else if (diagonal13)
         {
-            poly = new(false, Triangle.CounterClockwise(x1, y1, x2, y2, x3, y3), Triangle.CounterClockwise(x1, y1, x3, y3, x0, y0), null);
+            poly = new(false, Triangle.CounterClockwise(x1, y1, x2, y2, x3, y3), Triangle.CounterClockwise(x1, y1, x3, y3, x0, y0), default);
         }
         else if (Crossing(x0, y0, x1, y1, x2, y2, x3, y3, out double cx, out double cy))
         {
             // Edges P0P1 and P2P3 cross at X: lobes (P0, X, P3) and (X, P1, P2).
-            poly = new(false, Triangle.CounterClockwise(x0, y0, cx, cy, x3, y3), Triangle.CounterClockwise(cx, cy, x1, y1, x2, y2), null);
+            poly = new(false, Triangle.CounterClockwise(x0, y0, cx, cy, x3, y3), Triangle.CounterClockwise(cx, cy, x1, y1, x2, y2), default);
         }
         else if (Crossing(x1, y1, x2, y2, x3, y3, x0, y0, out cx, out cy))
         {
             // Edges P1P2 and P3P0 cross at X: lobes (P0, P1, X) and (X, P2, P3).
-            poly = new(false, Triangle.CounterClockwise(x0, y0, x1, y1, cx, cy), Triangle.CounterClockwise(cx, cy, x2, y2, x3, y3), null);
+            poly = new(false, Triangle.CounterClockwise(x0, y0, x1, y1, cx, cy), Triangle.CounterClockwise(cx, cy, x2, y2, x3, y3), default);
         }
         else
         {
             // Not reached for finite corners (one of the cases above always holds); an empty region is the safe answer.
-            poly = new(false, default, default, null);
+            poly = new(false, default, default, default);
         }
         return poly with
         {
@@ -96,7 +96,7 @@ internal readonly record struct QuadPolygon
     public static double IntersectionArea(in QuadPolygon a, in QuadPolygon b)
     {
         if (a.MaxX <= b.MinX || b.MaxX <= a.MinX || a.MaxY <= b.MinY || b.MaxY <= a.MinY) return 0;
-        if (a.IsConvex && b.IsConvex) return ConvexClipper.ConvexIntersectionArea(a._ccw!, b._ccw!);
+        if (a.IsConvex && b.IsConvex) return ConvexClipper.ConvexIntersectionArea(a.CounterClockwise, b.CounterClockwise);
         return ConvexClipper.TriangleIntersectionArea(a.First, b.First)
              + ConvexClipper.TriangleIntersectionArea(a.First, b.Second)
              + ConvexClipper.TriangleIntersectionArea(a.Second, b.First)
