@@ -5,7 +5,7 @@ namespace NanoDet.Evaluators.Numerics;
 /// values are bit-identical to pycocotools', not merely close. numpy reduces in buffer-sized chunks of 8192
 /// elements, each summed pairwise (8-way unrolled below 128 elements, halved recursively above), the chunk
 /// sums added left to right onto 0.0, and the total divided by the count. Checked against numpy 1.24 on
-/// random vectors of up to 100,000 elements (docs/evaluation.md).
+/// random vectors of up to 100,000 elements (a Python prototype of this code, docs/evaluation.md).
 /// </summary>
 internal static class NumpyMean
 {
