@@ -1,0 +1,50 @@
+using System.Text.Json;
+using NanoDet.Abstractions.Evaluation;
+
+namespace NanoDet.Host.Evaluation;
+
+/// <summary>
+/// The <c>--json</c> output of <c>nanodet eval</c> (docs/evaluation.md "JSON output"): every metric by name as a
+/// fraction (the 12 COCO stats under NanoDet's names, −1 where pycocotools prints −1, corner metrics and the
+/// quadrilateral AP when the ground truth has corners), the per-class AP, the inputs and the plot files.
+/// Values that are not numbers (a median with no pairs) are written as null.
+/// </summary>
+public static class EvaluationReportJson
+{
+    public static void Write(string path, EvaluationReport report, IReadOnlyDictionary<string, string> inputs)
+    {
+        var full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var temp = full + ".tmp";
+        using (var stream = File.Create(temp))
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            foreach (var (key, value) in inputs) w.WriteString(key, value);
+            w.WriteStartObject("metrics");
+            foreach (var (name, value) in report.Metrics) WriteNumber(w, name, value);
+            w.WriteEndObject();
+            w.WriteStartArray("per_class");
+            foreach (var c in report.PerClass)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", c.Name);
+                WriteNumber(w, "AP_50", c.Ap50);
+                WriteNumber(w, "mAP", c.Map);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("files");
+            foreach (var f in report.Files) w.WriteStringValue(f);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        File.Move(temp, full, overwrite: true);
+    }
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+}
