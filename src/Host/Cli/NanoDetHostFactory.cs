@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
+using NanoDet.Host.Runtime;
 using Serilog;
 using Serilog.Settings.Configuration;
 
@@ -65,9 +66,9 @@ public static class NanoDetHostFactory
             typeof(ConsoleLoggerConfigurationExtensions).Assembly,
             typeof(FileLoggerConfigurationExtensions).Assembly);
         var lc = new LoggerConfiguration().ReadFrom.Configuration(config, options);
-        if (!config.GetSection("Serilog:WriteTo").Exists())
-            lc.WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        // Console lines go through Spectre (stderr) so they coexist with live progress bars; sinks listed
+        // under Serilog:WriteTo are added on top.
+        lc.WriteTo.Sink(new SpectreLogSink(ConsoleUi.Error, "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
         if (verbose) lc.MinimumLevel.Debug();
         if (file is not null)
         {
