@@ -19,8 +19,13 @@ public static class NanoDetHostFactory
     /// <param name="args">Global CLI options.</param>
     /// <param name="verb">Verb name, used for the log file name.</param>
     /// <param name="logToFile">Write a log file under save_dir (verbs that do work).</param>
+    /// <param name="embeddedFrom">
+    /// Given the configuration without it, names a checkpoint or resume file whose embedded configuration becomes a
+    /// layer (see <see cref="ConfigSources.Embedded"/>), or returns null.
+    /// </param>
     /// <param name="baseDirectory">Where appsettings*.json live (default: beside the executable).</param>
-    public static IHost Build(GlobalArgs args, string verb, bool logToFile, string? baseDirectory = null)
+    public static IHost Build(GlobalArgs args, string verb, bool logToFile,
+        Func<IConfiguration, string?>? embeddedFrom = null, string? baseDirectory = null)
     {
         var sources = new ConfigSources(
             baseDirectory ?? AppContext.BaseDirectory,
@@ -29,6 +34,11 @@ public static class NanoDetHostFactory
             NanoDetConfiguration.ProcessEnvironment(),
             args.Sets);
         var config = NanoDetConfiguration.Build(sources);
+        if (embeddedFrom?.Invoke(config) is { } embeddedPath && EmbeddedConfig.Read(embeddedPath) is { } embedded)
+        {
+            sources = sources with { Embedded = embedded };
+            config = NanoDetConfiguration.Build(sources);
+        }
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
