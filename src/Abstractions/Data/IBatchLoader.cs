@@ -7,8 +7,9 @@ public interface IBatchLoader
     int BatchesPerEpoch { get; }
 
     /// <summary>
-    /// Batches of epoch <paramref name="epoch"/>. Identical for the same (settings, epoch) whatever the worker
-    /// count. The caller disposes each batch.
+    /// Batches of epoch <paramref name="epoch"/>, starting at batch <paramref name="startBatch"/> (resume in the
+    /// middle of an epoch without decoding the skipped images). Identical for the same (settings, epoch) whatever
+    /// the worker count. The caller disposes each batch.
     /// </summary>
-    IEnumerable<DetectionBatch> Batches(int epoch, CancellationToken cancellation = default);
+    IEnumerable<DetectionBatch> Batches(int epoch, int startBatch = 0, CancellationToken cancellation = default);
 }

@@ -71,6 +71,39 @@ public sealed class WarpMatrix
     }
 
     /// <summary>
+    /// Warps a box (SPEC §6.5): its four corners are mapped homogeneously, the result is their bounding
+    /// rectangle clipped to [0, <paramref name="clipWidth"/>] × [0, <paramref name="clipHeight"/>].
+    /// </summary>
+    public Box ApplyToBox(Box b, float clipWidth, float clipHeight)
+    {
+        var p1 = Apply(new PointF2(b.X1, b.Y1));
+        var p2 = Apply(new PointF2(b.X2, b.Y2));
+        var p3 = Apply(new PointF2(b.X1, b.Y2));
+        var p4 = Apply(new PointF2(b.X2, b.Y1));
+        float x1 = Math.Min(Math.Min(p1.X, p2.X), Math.Min(p3.X, p4.X));
+        float y1 = Math.Min(Math.Min(p1.Y, p2.Y), Math.Min(p3.Y, p4.Y));
+        float x2 = Math.Max(Math.Max(p1.X, p2.X), Math.Max(p3.X, p4.X));
+        float y2 = Math.Max(Math.Max(p1.Y, p2.Y), Math.Max(p3.Y, p4.Y));
+        return new Box(Math.Clamp(x1, 0, clipWidth), Math.Clamp(y1, 0, clipHeight),
+            Math.Clamp(x2, 0, clipWidth), Math.Clamp(y2, 0, clipHeight));
+    }
+
+    /// <summary>
+    /// Warps four corners (SPEC §6.5): each mapped homogeneously, then x clipped to [0, width] and y to
+    /// [0, height] independently (a corner outside the canvas is projected onto its border). Labels are not
+    /// changed: relabel with <see cref="Quad.MirrorRelabel"/> when <see cref="IsMirroring"/>.
+    /// </summary>
+    public Quad ApplyToQuad(Quad q, float clipWidth, float clipHeight)
+    {
+        PointF2 Map(PointF2 p)
+        {
+            var r = Apply(p);
+            return new PointF2(Math.Clamp(r.X, 0, clipWidth), Math.Clamp(r.Y, 0, clipHeight));
+        }
+        return new Quad(Map(q.Tl), Map(q.Bl), Map(q.Br), Map(q.Tr));
+    }
+
+    /// <summary>
     /// True when the map mirrors orientation (negative determinant of its 2×2 linear part), e.g. after a
     /// horizontal flip; corner labels must then be relabelled with <see cref="Quad.MirrorRelabel"/>.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using NanoDet.Abstractions.Plugins;
 
@@ -14,8 +15,9 @@ public sealed class CommandRunner(GlobalOptionSet globals)
     public GlobalOptionSet Globals { get; } = globals;
 
     /// <summary>Runs <paramref name="body"/> inside a host built for <paramref name="verb"/>.</summary>
+    /// <param name="embeddedFrom">Optional: names the checkpoint whose embedded config joins the configuration.</param>
     public async Task<int> RunAsync(ParseResult parse, string verb, bool logToFile,
-        Func<IServiceProvider, CancellationToken, Task<int>> body)
+        Func<IServiceProvider, CancellationToken, Task<int>> body, Func<IConfiguration, string?>? embeddedFrom = null)
     {
         var args = Globals.Read(parse);
         using var cts = new CancellationTokenSource();
@@ -23,7 +25,7 @@ public sealed class CommandRunner(GlobalOptionSet globals)
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         try
         {
-            using var host = NanoDetHostFactory.Build(args, verb, logToFile);
+            using var host = NanoDetHostFactory.Build(args, verb, logToFile, embeddedFrom);
             return await body(host.Services, cts.Token);
         }
         catch (ConfigurationException e)

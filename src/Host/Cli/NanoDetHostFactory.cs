@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
+using NanoDet.Host.Runtime;
 using Serilog;
 using Serilog.Settings.Configuration;
 
@@ -18,8 +19,13 @@ public static class NanoDetHostFactory
     /// <param name="args">Global CLI options.</param>
     /// <param name="verb">Verb name, used for the log file name.</param>
     /// <param name="logToFile">Write a log file under save_dir (verbs that do work).</param>
+    /// <param name="embeddedFrom">
+    /// Given the configuration without it, names a checkpoint or resume file whose embedded configuration becomes a
+    /// layer (see <see cref="ConfigSources.Embedded"/>), or returns null.
+    /// </param>
     /// <param name="baseDirectory">Where appsettings*.json live (default: beside the executable).</param>
-    public static IHost Build(GlobalArgs args, string verb, bool logToFile, string? baseDirectory = null)
+    public static IHost Build(GlobalArgs args, string verb, bool logToFile,
+        Func<IConfiguration, string?>? embeddedFrom = null, string? baseDirectory = null)
     {
         var sources = new ConfigSources(
             baseDirectory ?? AppContext.BaseDirectory,
@@ -28,6 +34,11 @@ public static class NanoDetHostFactory
             NanoDetConfiguration.ProcessEnvironment(),
             args.Sets);
         var config = NanoDetConfiguration.Build(sources);
+        if (embeddedFrom?.Invoke(config) is { } embeddedPath && EmbeddedConfig.Read(embeddedPath) is { } embedded)
+        {
+            sources = sources with { Embedded = embedded };
+            config = NanoDetConfiguration.Build(sources);
+        }
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -65,9 +76,9 @@ public static class NanoDetHostFactory
             typeof(ConsoleLoggerConfigurationExtensions).Assembly,
             typeof(FileLoggerConfigurationExtensions).Assembly);
         var lc = new LoggerConfiguration().ReadFrom.Configuration(config, options);
-        if (!config.GetSection("Serilog:WriteTo").Exists())
-            lc.WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose,
-                outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        // Console lines go through Spectre (stderr) so they coexist with live progress bars; sinks listed
+        // under Serilog:WriteTo are added on top.
+        lc.WriteTo.Sink(new SpectreLogSink(ConsoleUi.Error, "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}"));
         if (verbose) lc.MinimumLevel.Debug();
         if (file is not null)
         {

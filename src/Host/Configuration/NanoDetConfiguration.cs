@@ -5,7 +5,8 @@ using NanoDet.Abstractions.Plugins;
 namespace NanoDet.Host.Configuration;
 
 /// <summary>
-/// Builds the merged configuration: appsettings.json → appsettings.&lt;profile&gt;.json → --config file →
+/// Builds the merged configuration: appsettings.json → appsettings.&lt;profile&gt;.json → configuration embedded
+/// in a checkpoint (when one is used) → --config file →
 /// NANODET__* environment variables → --set. Sequences replace (not merge index by index), so a shorter list
 /// in a later source never keeps stale items.
 /// </summary>
@@ -31,6 +32,9 @@ public static class NanoDetConfiguration
             }
             root.Merge(ConfigFileReader.ReadFile(profileFile));
         }
+
+        if (sources.Embedded is not null)
+            root.Merge(sources.Embedded);
 
         if (!string.IsNullOrWhiteSpace(sources.ConfigFile))
             root.Merge(ConfigFileReader.ReadFile(sources.ConfigFile));

@@ -1,16 +1,111 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Runtime;
+using NanoDet.Host.Training;
+using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
 
-/// <summary><c>nanodet train</c> (capability not built yet: exits 2).</summary>
+/// <summary>
+/// <c>nanodet train [--resume [FILE]]</c>: trains with the merged configuration (the default profile trains on the
+/// built-in synthetic armor data). <c>--resume</c> continues from <c>save_dir/resume_last.safetensors</c> or FILE,
+/// with the configuration stored in it (command-line options still win).
+/// </summary>
 public static class TrainCommand
 {
     public static Command Build(CommandRunner runner)
     {
-        _ = runner;
-        var cmd = new Command("train", "(not available yet)");
-        cmd.SetAction(_ => CommandRunner.NotAvailable("train"));
+        var resume = new Option<string?>("--resume")
+        {
+            Description = "Continue a run: from FILE, or from save_dir/resume_last.safetensors when no FILE is given",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var cmd = new Command("train", "Train a detector (default: built-in synthetic armor data on CPU)");
+        cmd.Options.Add(resume);
+        cmd.SetAction((parse, ct) =>
+        {
+            bool resuming = parse.GetResult(resume) is not null;
+            string? explicitPath = parse.GetValue(resume);
+            string? ResumePath(IConfiguration c)
+            {
+                if (resuming) return explicitPath ?? Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
+                var fromConfig = c["schedule:resume"];
+                return string.IsNullOrWhiteSpace(fromConfig) ? null : fromConfig;
+            }
+            return runner.RunAsync(parse, "train", logToFile: true,
+                (services, token) => Task.FromResult(Run(services, ResumePath(services.GetRequiredService<IConfiguration>()), token)),
+                embeddedFrom: ResumePath);
+        });
         return cmd;
+    }
+
+    private static int Run(IServiceProvider services, string? resumePath, CancellationToken cancellation)
+    {
+        var config = services.GetRequiredService<IConfiguration>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Train");
+        var resume = resumePath is null ? null : ResumeFile.Read(resumePath);
+        if (resume is not null)
+            log.LogInformation("resuming from {Path}: epoch {Epoch}, batch {Batch}, step {Step}",
+                resume.Path, resume.State.Epoch + 1, resume.State.BatchInEpoch, resume.State.GlobalStep);
+
+        using var session = new TrainingSessionBuilder(config, services.GetRequiredService<IPluginResolver>(), log).Build(resume);
+        log.LogInformation("save_dir: {Dir}", session.SaveDir);
+        log.LogInformation("model: {Params:N0} parameters ({Inference:N0} used for inference), {Layout}",
+            session.Model.parameters().Sum(p => p.numel()),
+            session.Model.named_parameters().Where(p => !session.Model.IsTrainingOnly(p.name)).Sum(p => p.parameter.numel()),
+            session.Model.Layout);
+
+        var state = resume?.State ?? new TrainingState();
+        var started = DateTime.UtcNow;
+        var outcome = new Trainer(session, log).Run(state, cancellation);
+        var saveKey = session.Validation?.SaveKey ?? "mAP";
+        TrainingCurves.Save(state.History, saveKey, Path.Combine(session.SaveDir, "curves.png"));
+        PrintSummary(session, state, saveKey, DateTime.UtcNow - started);
+
+        switch (outcome.Kind)
+        {
+            case TrainingOutcomeKind.Completed:
+                log.LogInformation("{Message}", outcome.Message);
+                return ExitCodes.Success;
+            case TrainingOutcomeKind.Interrupted:
+                log.LogWarning("{Message}. Continue with: nanodet train --resume {Path}", outcome.Message, outcome.ResumePath);
+                return ExitCodes.Interrupted;
+            default:
+                Console.Error.WriteLine($"error: aborted: {outcome.Message}");
+                return ExitCodes.Failure;
+        }
+    }
+
+    private static void PrintSummary(TrainingSession s, TrainingState state, string saveKey, TimeSpan elapsed)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("training summary");
+        table.AddColumns("item", "value");
+        void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        Row("epochs done", $"{state.Epoch}/{s.Schedule.TotalEpochs}");
+        Row("optimizer steps", state.GlobalStep.ToString(CultureInfo.InvariantCulture));
+        Row("time (this run)", elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
+        if (state.History.Count > 0)
+        {
+            var last = state.History[^1];
+            Row("last epoch loss", last.Losses.TryGetValue("loss", out var l) ? l.ToString("F4", CultureInfo.InvariantCulture) : "n/a");
+            Row("images/s (last epoch)", last.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture));
+            var validated = state.History.LastOrDefault(h => h.Metrics is not null);
+            if (validated is not null)
+                foreach (var (k, v) in validated.Metrics!.Where(kv => kv.Key is "mAP" or "AP_50" or "AP_75" or "quad_mAP" or "corner_err_mean_px" || kv.Key == saveKey))
+                    Row($"{k} (epoch {validated.Epoch + 1})", v.ToString("F4", CultureInfo.InvariantCulture));
+        }
+        if (state.BestEpoch >= 0)
+            Row($"best {saveKey}", $"{state.BestMetric.ToString("F4", CultureInfo.InvariantCulture)} at epoch {state.BestEpoch + 1}");
+        if (state.NonFiniteTotal > 0) Row("skipped non-finite steps", state.NonFiniteTotal.ToString(CultureInfo.InvariantCulture));
+        Row("last weights", s.Checkpoints.LastWeightsPath);
+        if (state.BestEpoch >= 0) Row("best weights", s.Checkpoints.BestWeightsPath);
+        Row("resume state", s.Checkpoints.ResumePath);
+        Row("curves", Path.Combine(s.SaveDir, "curves.png"));
+        ConsoleUi.Error.Write(table);
     }
 }

@@ -1,0 +1,23 @@
+using Spectre.Console;
+
+namespace NanoDet.Host.Runtime;
+
+/// <summary>
+/// The process's human-facing console: Spectre on stderr (stdout stays clean for results a user may pipe),
+/// interactive (live progress bars) only when stderr is a terminal.
+/// </summary>
+public static class ConsoleUi
+{
+    private static readonly Lazy<IAnsiConsole> Instance = new(() => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(Console.Error),
+        Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+        Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
+    }));
+
+    /// <summary>Console for logs and progress (stderr).</summary>
+    public static IAnsiConsole Error => Instance.Value;
+
+    /// <summary>True when live progress bars can be drawn.</summary>
+    public static bool IsInteractive => !Console.IsErrorRedirected;
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text.Json;
+using NanoDet.Abstractions.Model;
+using NanoDet.Host.Runtime;
+using NanoDet.Host.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Training;
+
+/// <summary>
+/// The files a training run leaves in <c>save_dir</c>, all written atomically (temp file + rename):
+/// <list type="bullet">
+/// <item><c>model_last.safetensors</c>: EMA weights after the last epoch, self-describing (config, class names,
+/// input size, epoch, metrics in <c>__metadata__</c>) for predict/eval/export;</item>
+/// <item><c>model_best/model_best.safetensors</c> and <c>model_best/eval_results.txt</c>: the best validation by
+/// the evaluator's save key, as NanoDet;</item>
+/// <item><c>resume_last.safetensors</c>: raw weights, EMA state, optimizer state and <see cref="TrainingState"/>,
+/// enough to continue bit for bit.</item>
+/// </list>
+/// </summary>
+public sealed class CheckpointStore(string saveDir, string configJson, IReadOnlyList<string> classNames)
+{
+    public const string FormatKey = "format";
+    public const string FormatValue = "nanodet-4p";
+    public const string ResumeFormatValue = "nanodet-4p-resume";
+    public const string ConfigKey = "config";
+    public const string ClassNamesKey = "class_names";
+    public const string StateKey = "training_state";
+
+    public string SaveDir { get; } = saveDir;
+    public string LastWeightsPath => Path.Combine(SaveDir, "model_last.safetensors");
+    public string BestWeightsPath => Path.Combine(SaveDir, "model_best", "model_best.safetensors");
+    public string ResumePath => Path.Combine(SaveDir, "resume_last.safetensors");
+
+    /// <summary>Writes the EMA weights of <paramref name="evalModel"/> as a self-describing inference checkpoint.</summary>
+    public void SaveWeights(string path, DetectorModule evalModel, int epoch, IReadOnlyDictionary<string, double>? metrics)
+    {
+        var meta = new Dictionary<string, string>
+        {
+            [FormatKey] = FormatValue,
+            [ConfigKey] = configJson,
+            [ClassNamesKey] = JsonSerializer.Serialize(classNames),
+            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
+            ["weights"] = "ema",
+        };
+        if (metrics is not null) meta["metrics"] = JsonSerializer.Serialize(metrics);
+        WeightsFile.Save(evalModel, path, meta);
+    }
+
+    /// <summary>Appends a validation result to <c>model_best/eval_results.txt</c> (NanoDet's format: epoch, then key: value lines).</summary>
+    public void AppendBestResults(int epoch, IReadOnlyDictionary<string, double> metrics)
+    {
+        var path = Path.Combine(SaveDir, "model_best", "eval_results.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var lines = new List<string> { $"Epoch:{epoch + 1}" };
+        lines.AddRange(metrics.Select(kv => $"{kv.Key}: {kv.Value.ToString("0.######", CultureInfo.InvariantCulture)}"));
+        lines.Add("");
+        var previous = File.Exists(path) ? File.ReadAllText(path) : "";
+        AtomicFile.WriteAllText(path, previous + string.Join('\n', lines) + "\n");
+    }
+
+    /// <summary>Writes the resume state: <c>model.*</c> raw weights, <c>ema.*</c>, the optimizer as bytes, and the state JSON.</summary>
+    public void SaveResume(DetectorModule model, ExpMovingAverager ema, torch.optim.Optimizer optimizer, TrainingState state)
+    {
+        using var scope = NewDisposeScope();
+        var tensors = new List<SafetensorsTensor>();
+        foreach (var (k, v) in ModuleStateDict.Ordered(model)) tensors.Add(SafetensorsTensor.FromTensor("model." + k, v));
+        foreach (var (k, v) in ema.ExportState(CPU)) tensors.Add(SafetensorsTensor.FromTensor("ema." + k, v));
+        using (var ms = new MemoryStream())
+        {
+            using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(w);
+            tensors.Add(new SafetensorsTensor("optimizer", SafetensorsDType.U8, [ms.Length], ms.ToArray()));
+        }
+        var meta = new Dictionary<string, string>
+        {
+            [FormatKey] = ResumeFormatValue,
+            [ConfigKey] = configJson,
+            [ClassNamesKey] = JsonSerializer.Serialize(classNames),
+            [StateKey] = JsonSerializer.Serialize(state),
+        };
+        new SafetensorsFile(tensors, meta).Write(ResumePath);
+    }
+}

@@ -1,0 +1,8 @@
+namespace NanoDet.Host.Training;
+
+public enum TrainingOutcomeKind
+{
+    Completed,
+    Interrupted,
+    Aborted,
+}

@@ -1,0 +1,151 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Evaluation;
+using NanoDet.Abstractions.Model;
+using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Configuration;
+using NanoDet.Host.Evaluation;
+using NanoDet.Host.Model;
+using NanoDet.Host.Plugins;
+using NanoDet.Host.Runtime;
+using NanoDet.Host.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Training;
+
+/// <summary>
+/// Builds a <see cref="TrainingSession"/> from the configuration, failing before any work when a dataset is
+/// missing or the configuration cannot work (every such error names its key).
+/// </summary>
+public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolver resolver, ILogger log)
+{
+    /// <summary>Default names when a section does not say (NanoDet's configs have no such keys).</summary>
+    public const string DefaultPipeline = "NanoDetPipeline";
+    public const string DefaultLoader = "ThreadedBatchLoader";
+    public const string DefaultPostProcess = "NanoDetPostProcess";
+
+    public TrainingSession Build(ResumeFile? resume)
+    {
+        var saveDir = Cli.NanoDetHostFactory.SaveDir(config);
+        var schedule = OptionsBinder.Bind<ScheduleOptions>(config.GetSection("schedule"));
+        var optimizerOptions = OptionsBinder.Bind<OptimizerOptions>(config.GetSection("schedule:optimizer"));
+        var warmup = OptionsBinder.Bind<WarmupOptions>(config.GetSection("schedule:warmup"));
+        var lrOptions = OptionsBinder.Bind<LrScheduleOptions>(config.GetSection("schedule:lr_schedule"));
+        var averager = OptionsBinder.Bind<WeightAveragerOptions>(config.GetSection("model:weight_averager"));
+        var deviceOptions = OptionsBinder.Bind<DeviceOptions>(config.GetSection("device"));
+        double gradClip = ReadDouble("grad_clip", 35);
+        int logInterval = (int)ReadDouble("log:interval", 50);
+
+        // Data first: a missing dataset fails before the model is built.
+        var trainSection = config.GetSection("data:train");
+        if (!trainSection.Exists()) throw new ConfigurationException("data:train: missing (the training dataset section)");
+        var train = resolver.Create<IDetectionDataset>(PluginKind.Dataset, trainSection);
+        log.LogInformation("{Summary}", train.Report.Summary());
+        if (train.Images.Count == 0)
+            throw new InputDataException($"data:train: no usable images ({train.Report.Summary()})");
+
+        var valSection = config.GetSection("data:val");
+        IDetectionDataset? val = null;
+        if (valSection.Exists())
+        {
+            val = resolver.Create<IDetectionDataset>(PluginKind.Dataset, valSection);
+            log.LogInformation("{Summary}", val.Report.Summary());
+        }
+        else
+        {
+            log.LogWarning("data:val is not configured: training runs without validation or a best checkpoint");
+        }
+
+        torch.manual_seed(schedule.Seed);
+        var device = DeviceSelector.Resolve(config, log);
+        var model = DetectorBuilder.Build(config, resolver);
+        CheckClasses(model, train.Classes);
+        if (val is not null && !val.Classes.Names.SequenceEqual(train.Classes.Names))
+            throw new ConfigurationException("data:val: class_names differ from data:train's");
+        var evalModel = DetectorBuilder.Build(config, resolver);
+        model.to(device);
+        evalModel.to(device);
+
+        int batch = deviceOptions.BatchSizePerGpu;
+        int workers = deviceOptions.WorkersPerGpu;
+        var loaders = resolver.Get<IBatchLoaderFactory>(PluginKind.Loader, config["data:loader"] ?? DefaultLoader);
+        var trainPipeline = Pipeline(trainSection);
+        var trainLoader = loaders.Create(train, trainPipeline,
+            new BatchLoaderSettings(batch, workers, Shuffle: true, DropLast: true, Augment: true, Seed: schedule.Seed));
+        if (trainLoader.BatchesPerEpoch == 0)
+            throw new ConfigurationException(
+                $"device:batchsize_per_gpu: {batch} is larger than the {train.Images.Count} training images (the last incomplete batch is dropped)");
+
+        ValidationSet? validation = null;
+        if (val is not null)
+        {
+            var valLoader = loaders.Create(val, Pipeline(valSection),
+                new BatchLoaderSettings(batch, workers, Shuffle: false, DropLast: false, Augment: false, Seed: schedule.Seed));
+            var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, config.GetSection("postprocess"),
+                config["postprocess:name"] ?? DefaultPostProcess);
+            var evaluator = resolver.Create<IDetectionEvaluator>(PluginKind.Evaluator, config.GetSection("evaluator"));
+            validation = new ValidationSet(val, valLoader, evaluator, new DetectionRunner(post), config["evaluator:save_key"] ?? "mAP");
+        }
+
+        if (resume is null && !string.IsNullOrWhiteSpace(schedule.LoadModel))
+            LoadPretrained(model, schedule.LoadModel);
+
+        var optimizer = OptimizerFactory.Create(optimizerOptions, model);
+        var lr = LearningRateSchedule.From(optimizerOptions, warmup, lrOptions);
+        if (lr.PeriodWarning(schedule.TotalEpochs) is { } warning) log.LogWarning("{Warning}", warning);
+        var ema = new ExpMovingAverager(averager.Decay);
+        ema.LoadFrom(model);
+        resume?.Restore(model, ema, optimizer, device);
+
+        var configJson = ConfigJson.FromConfiguration(config, "Serilog");
+        return new TrainingSession
+        {
+            SaveDir = saveDir,
+            Device = device,
+            Schedule = schedule,
+            GradClip = gradClip,
+            LogInterval = logInterval,
+            Model = model,
+            EvalModel = evalModel,
+            TrainLoader = trainLoader,
+            TrainBatchSize = batch,
+            Validation = validation,
+            Optimizer = optimizer,
+            LearningRate = lr,
+            Ema = ema,
+            Checkpoints = new CheckpointStore(saveDir, configJson, train.Classes.Names),
+        };
+    }
+
+    private ISamplePipeline Pipeline(IConfigurationSection dataSection) =>
+        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, dataSection, dataSection["pipeline:name"] ?? DefaultPipeline);
+
+    private static void CheckClasses(DetectorModule model, ClassTable classes)
+    {
+        if (model.Layout.NumClasses != classes.Count)
+            throw new ConfigurationException(
+                $"model:arch:head:num_classes: {model.Layout.NumClasses}, but data:train has {classes.Count} classes ({string.Join(", ", classes.Names.Take(6))}{(classes.Count > 6 ? ", ..." : "")})");
+    }
+
+    /// <summary>schedule:load_model: weights from a file of this tool or PyTorch, loaded partially with a report.</summary>
+    private void LoadPretrained(DetectorModule model, string path)
+    {
+        using var scope = NewDisposeScope();
+        var entries = WeightsReader.Read(path);
+        var report = StateDictLoader.LoadPartial(model, entries, path);
+        log.LogInformation("schedule:load_model: {Report}", report.Summary());
+        foreach (var line in report.Details()) log.LogInformation("  {Line}", line);
+    }
+
+    private double ReadDouble(string key, double fallback)
+    {
+        var text = config[key];
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new ConfigurationException($"{key}: '{text}' is not a number");
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json.Serialization;
+
+namespace NanoDet.Host.Training;
+
+/// <summary>
+/// Where training stands: everything besides tensors that a resume needs to continue bit for bit. Serialised
+/// as JSON inside the resume file's metadata.
+/// </summary>
+public sealed class TrainingState
+{
+    /// <summary>0-based epoch in progress (or next to start when <see cref="BatchInEpoch"/> is 0).</summary>
+    public int Epoch { get; set; }
+
+    /// <summary>Next batch index within <see cref="Epoch"/>.</summary>
+    public int BatchInEpoch { get; set; }
+
+    /// <summary>Optimizer steps taken so far (warmup and EMA are driven by it).</summary>
+    public long GlobalStep { get; set; }
+
+    /// <summary>Best value of the save key so far (NanoDet starts at −10, SPEC §5.6).</summary>
+    public double BestMetric { get; set; } = -10;
+
+    public int BestEpoch { get; set; } = -1;
+
+    /// <summary>Consecutive skipped steps with a non-finite loss or gradient.</summary>
+    public int NonFiniteRun { get; set; }
+
+    public long NonFiniteTotal { get; set; }
+
+    /// <summary>Per-epoch means and validation results, for curves and the summary.</summary>
+    public List<EpochRecord> History { get; set; } = [];
+
+    /// <summary>Loss sums of the epoch in progress (see <see cref="LossMeter.Snapshot"/>).</summary>
+    public Dictionary<string, double[]>? PartialEpochLosses { get; set; }
+
+    /// <summary>Non-finite steps skipped in the epoch in progress.</summary>
+    public int PartialEpochSkipped { get; set; }
+
+    /// <summary>Seconds spent in the epoch in progress before an interruption.</summary>
+    public double PartialEpochSeconds { get; set; }
+
+    [JsonIgnore]
+    public bool EpochInProgress => BatchInEpoch > 0;
+}
