@@ -15,6 +15,10 @@ public sealed class CommandRunner(GlobalOptionSet globals)
     public GlobalOptionSet Globals { get; } = globals;
 
     /// <summary>Runs <paramref name="body"/> inside a host built for <paramref name="verb"/>.</summary>
+    /// <param name="parse">The parsed command line (global options are read from it).</param>
+    /// <param name="verb">Verb name (log file name).</param>
+    /// <param name="logToFile">Also log to a file under save_dir.</param>
+    /// <param name="body">The verb's work; returns the exit code.</param>
     /// <param name="embeddedFrom">Optional: names the checkpoint whose embedded config joins the configuration.</param>
     public async Task<int> RunAsync(ParseResult parse, string verb, bool logToFile,
         Func<IServiceProvider, CancellationToken, Task<int>> body, Func<IConfiguration, string?>? embeddedFrom = null)

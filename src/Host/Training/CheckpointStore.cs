@@ -61,7 +61,7 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
     }
 
     /// <summary>Writes the resume state: <c>model.*</c> raw weights, <c>ema.*</c>, the optimizer as bytes, and the state JSON.</summary>
-    public void SaveResume(DetectorModule model, ExpMovingAverager ema, torch.optim.Optimizer optimizer, TrainingState state)
+    public void SaveResume(DetectorModule model, ExpMovingAverager ema, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
     {
         using var scope = NewDisposeScope();
         var tensors = new List<SafetensorsTensor>();

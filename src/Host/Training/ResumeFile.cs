@@ -38,7 +38,7 @@ public sealed class ResumeFile
     }
 
     /// <summary>Loads raw weights (strict), EMA state and optimizer state.</summary>
-    public void Restore(DetectorModule model, ExpMovingAverager ema, torch.optim.Optimizer optimizer, Device device)
+    public void Restore(DetectorModule model, ExpMovingAverager ema, TorchSharp.Modules.OptimizerHelper optimizer, Device device)
     {
         using var scope = NewDisposeScope();
         var model_ = _file.Tensors.Where(t => t.Name.StartsWith("model.", StringComparison.Ordinal))

@@ -30,7 +30,7 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Validation split (null: no validation configured).</summary>
     public required ValidationSet? Validation { get; init; }
 
-    public required torch.optim.Optimizer Optimizer { get; init; }
+    public required TorchSharp.Modules.OptimizerHelper Optimizer { get; init; }
     public required LearningRateSchedule LearningRate { get; init; }
     public required ExpMovingAverager Ema { get; init; }
     public required CheckpointStore Checkpoints { get; init; }

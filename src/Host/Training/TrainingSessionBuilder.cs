@@ -134,10 +134,9 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
     private void LoadPretrained(DetectorModule model, string path)
     {
         using var scope = NewDisposeScope();
-        var entries = WeightsReader.Read(path);
+        var entries = WeightsReader.Read(path, out var description);
         var report = StateDictLoader.LoadPartial(model, entries, path);
-        log.LogInformation("schedule:load_model: {Report}", report.Summary());
-        foreach (var line in report.Details()) log.LogInformation("  {Line}", line);
+        log.LogInformation("schedule:load_model: {Path} ({Description}): {Report}", path, description, report.Summary());
     }
 
     private double ReadDouble(string key, double fallback)

@@ -64,6 +64,15 @@ internal static class CheckpointFileSniffer
 
     private static string PyString(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
 
+    /// <summary>True when <paramref name="path"/> starts like a safetensors file (header length, then '{').</summary>
+    public static bool IsSafetensors(string path)
+    {
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var head = new byte[(int)Math.Min(16, f.Length)];
+        f.ReadExactly(head);
+        return LooksLikeSafetensors(head, f.Length);
+    }
+
     private static bool LooksLikeSafetensors(byte[] head, long length)
     {
         if (head.Length < 9) return false;
