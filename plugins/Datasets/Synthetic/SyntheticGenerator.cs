@@ -51,6 +51,7 @@ public static class SyntheticGenerator
         folder = Path.GetFullPath(Path.TrimEndingDirectorySeparator(folder));
         var parent = Path.GetDirectoryName(folder)!;
         Directory.CreateDirectory(parent);
+        RemoveAbandoned(parent, Path.GetFileName(folder));
         var temp = Path.Combine(parent, $".{Path.GetFileName(folder)}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}");
         var images = Path.Combine(temp, ImagesFolder);
         Directory.CreateDirectory(images);
@@ -103,6 +104,29 @@ public static class SyntheticGenerator
         finally
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    /// <summary>Deletes temp folders of earlier runs that were killed (their process no longer exists).</summary>
+    private static void RemoveAbandoned(string parent, string name)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(parent, $".{name}.partial-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length < 3 || !int.TryParse(parts[^2], out int pid)) continue;
+            bool alive;
+            try
+            {
+                using var p = System.Diagnostics.Process.GetProcessById(pid);
+                alive = !p.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                alive = false;
+            }
+            if (!alive)
+                try { Directory.Delete(dir, recursive: true); }
+                catch (IOException) { /* another process is cleaning up too */ }
         }
     }
 }
