@@ -32,8 +32,14 @@ public class LoaderTests
 
     private static readonly PipelineSettings Augmenting = new()
     {
-        Scale = [0.6, 1.4], Stretch = [[0.9, 1.1], [0.9, 1.1]], Rotation = 10, Translate = 0.2, Flip = 0.5,
-        Brightness = 0.2, Contrast = [0.8, 1.2], Saturation = [0.8, 1.2],
+        Scale = [0.6, 1.4],
+        Stretch = [[0.9, 1.1], [0.9, 1.1]],
+        Rotation = 10,
+        Translate = 0.2,
+        Flip = 0.5,
+        Brightness = 0.2,
+        Contrast = [0.8, 1.2],
+        Saturation = [0.8, 1.2],
     };
 
     private static List<(float[] Pixels, long[] Shape, List<IReadOnlyList<Annotation>> Targets, int[] Ids)> Run(

@@ -93,7 +93,13 @@ public class PipelineTests
     {
         var settings = new PipelineSettings
         {
-            Perspective = 0.0004, Scale = [0.7, 1.3], Stretch = [[0.8, 1.2], [0.8, 1.2]], Rotation = 20, Shear = 5, Translate = 0.1, Flip = 0.5,
+            Perspective = 0.0004,
+            Scale = [0.7, 1.3],
+            Stretch = [[0.8, 1.2], [0.8, 1.2]],
+            Rotation = 20,
+            Shear = 5,
+            Translate = 0.1,
+            Flip = 0.5,
         };
         var pipeline = Pipeline(320, 256, false, settings);
         var q = TestFiles.Quad(150, 110, 146, 170, 250, 178, 256, 116);

@@ -131,8 +131,13 @@ public class ShapeTransformTests
     {
         var s = new PipelineSettings
         {
-            Perspective = 0.001, Scale = [0.5, 1.5], Stretch = [[0.8, 1.2], [0.9, 1.1]], Rotation = 10, Shear = 5,
-            Translate = 0.2, Flip = 0.5,
+            Perspective = 0.001,
+            Scale = [0.5, 1.5],
+            Stretch = [[0.8, 1.2], [0.9, 1.1]],
+            Rotation = 10,
+            Shear = 5,
+            Translate = 0.2,
+            Flip = 0.5,
         };
         var rng = new Random(3);
         var d = ShapeDraw.Sample(s, rng);

@@ -4,8 +4,8 @@ namespace NanoDet.Datasets.Loading;
 
 /// <summary>
 /// Decodes, augments and collates batches on worker threads with bounded prefetch. Workers take whole batches in
-/// order; the consumer receives them in order. At most max(prefetch, workers) batches are built or waiting at any
-/// time. Every sample's augmentation depends only on (seed, epoch, dataset index), so the batches are identical
+/// order; the consumer receives them in order. Workers beyond the core count are not started, and at most
+/// max(prefetch, workers) batches are built or waiting at any time. Every sample's augmentation depends only on (seed, epoch, dataset index), so the batches are identical
 /// for any worker count, including 0 (everything on the calling thread).
 /// </summary>
 public sealed class ThreadedLoader : IBatchLoader
@@ -58,11 +58,13 @@ public sealed class ThreadedLoader : IBatchLoader
         if (count == 0) yield break;
         var results = new TaskCompletionSource<DetectionBatch>[count];
         for (int b = 0; b < count; b++) results[b] = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        int inFlight = Math.Max(Math.Max(1, _settings.Prefetch), _settings.Workers);
+        // More CPU-bound threads than cores only add memory (each holds a batch): NanoDet configs ask for 16.
+        int threads = Math.Min(_settings.Workers, Environment.ProcessorCount);
+        int inFlight = Math.Max(Math.Max(1, _settings.Prefetch), threads);
         using var credits = new SemaphoreSlim(inFlight);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         int next = -1;
-        var workers = new Task[Math.Min(_settings.Workers, count)];
+        var workers = new Task[Math.Min(threads, count)];
         for (int w = 0; w < workers.Length; w++)
             workers[w] = Task.Factory.StartNew(() => Work(plan, epoch, results, credits, () => Interlocked.Increment(ref next), stop.Token),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
