@@ -52,7 +52,7 @@ public class PipelineTests
     public void Brightness_then_contrast_are_an_offset_and_a_gain_without_clipping()
     {
         using var f = new Mat(2, 2, MatType.CV_32FC3, Scalar.All(0.9));
-        ColorAugmentation.Apply(f, new ColorAugmentation.Draw(0.2, 1.2, null));
+        ColorAugmentation.Apply(f, new ColorDraw(0.2, 1.2, null));
         // (0.9 + 0.2)·1.2 = 1.32: above 1 and kept
         Assert.Equal(1.32, f.Get<Vec3f>(0, 0).Item0, 5);
     }
@@ -63,7 +63,7 @@ public class PipelineTests
         // BGR (200, 100, 50)/255: V = 200, S = 150/200 = 0.75 → 0.375 keeps V and hue:
         // min = V·(1 − S) = 125, the middle channel keeps its relative place 1/3 → G = 125 + 75/3 = 150
         using var f = new Mat(1, 1, MatType.CV_32FC3, new Scalar(200 / 255.0, 100 / 255.0, 50 / 255.0));
-        ColorAugmentation.Apply(f, new ColorAugmentation.Draw(null, null, 0.5));
+        ColorAugmentation.Apply(f, new ColorDraw(null, null, 0.5));
         var v = f.Get<Vec3f>(0, 0);
         Assert.Equal(200 / 255.0, v.Item0, 4);
         Assert.Equal(150 / 255.0, v.Item1, 4);
@@ -79,9 +79,9 @@ public class PipelineTests
         double? b = r.Next(2) == 1 ? -0.2 + 0.4 * r.NextDouble() : null;
         double? c = r.Next(2) == 1 ? 0.8 + 0.4 * r.NextDouble() : null;
         double? sat = r.Next(2) == 1 ? 0.5 + 1.0 * r.NextDouble() : null;
-        Assert.Equal(new ColorAugmentation.Draw(b, c, sat), d);
+        Assert.Equal(new ColorDraw(b, c, sat), d);
         // unconfigured steps draw nothing
-        Assert.Equal(new ColorAugmentation.Draw(null, null, null), ColorAugmentation.Sample(new PipelineSettings(), new Random(1)));
+        Assert.Equal(new ColorDraw(null, null, null), ColorAugmentation.Sample(new PipelineSettings(), new Random(1)));
     }
 
     /// <summary>

@@ -9,21 +9,18 @@ namespace NanoDet.Datasets.Pipeline;
 /// </summary>
 public static class ColorAugmentation
 {
-    /// <summary>The random colour values of one sample (null = step not taken).</summary>
-    public sealed record Draw(double? Brightness, double? Contrast, double? Saturation);
-
     /// <summary>Draws in NanoDet's order: a coin per configured step, then its value when the coin says so.</summary>
-    public static Draw Sample(PipelineSettings s, Random rng)
+    public static ColorDraw Sample(PipelineSettings s, Random rng)
     {
         double? b = null, c = null, sat = null;
         if (s.Brightness is { } delta && rng.Next(2) == 1) b = ShapeDraw.Uniform(rng, -delta, delta);
         if (s.Contrast is { Count: 2 } cr && rng.Next(2) == 1) c = ShapeDraw.Uniform(rng, cr[0], cr[1]);
         if (s.Saturation is { Count: 2 } sr && rng.Next(2) == 1) sat = ShapeDraw.Uniform(rng, sr[0], sr[1]);
-        return new Draw(b, c, sat);
+        return new ColorDraw(b, c, sat);
     }
 
     /// <summary>Applies <paramref name="d"/> in place to a CV_32FC3 BGR image in [0, 1] units.</summary>
-    public static unsafe void Apply(Mat f32, Draw d)
+    public static unsafe void Apply(Mat f32, ColorDraw d)
     {
         if (d.Brightness is not null || d.Contrast is not null)
         {

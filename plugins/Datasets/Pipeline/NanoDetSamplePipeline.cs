@@ -26,7 +26,7 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
     }
 
     /// <summary>The sample for given draws (tests and previews pick them by hand).</summary>
-    public PreparedSample Prepare(Mat bgr, ImageRecord record, ShapeDraw shape, ColorAugmentation.Draw? color)
+    public PreparedSample Prepare(Mat bgr, ImageRecord record, ShapeDraw shape, ColorDraw? color)
     {
         if (bgr.Type() != MatType.CV_8UC3) throw new ArgumentException("expected an 8-bit BGR image", nameof(bgr));
         int srcW = bgr.Cols, srcH = bgr.Rows;
