@@ -156,4 +156,48 @@ public class ShapeTransformTests
         Assert.Equal(U(0.3, 0.7), d.TranslateX);
         Assert.Equal(U(0.3, 0.7), d.TranslateY);
     }
+
+    /// <summary>Random source returning a fixed stream from NextDouble (Python's random.random in the reference run).</summary>
+    private sealed class FixedStream(double[] values) : Random
+    {
+        private int _next;
+
+        public override double NextDouble() => values[_next++];
+    }
+
+    /// <summary>
+    /// Golden values from NanoDet's own ShapeTransform (warp.py, see docs/data.md "Parity") with random.random fed the
+    /// same 11 numbers: 200x150 source, output 160x128, every factor active, the flip drawn (0.2 &lt; 0.5).
+    /// </summary>
+    [Fact]
+    public void Matches_the_reference_ShapeTransform_for_a_fixed_random_stream()
+    {
+        var settings = new PipelineSettings
+        {
+            Perspective = 0.0005,
+            Scale = [0.6, 1.4],
+            Stretch = [[0.8, 1.2], [0.8, 1.2]],
+            Rotation = 15,
+            Shear = 5,
+            Translate = 0.2,
+            Flip = 0.5,
+        };
+        var draw = ShapeDraw.Sample(settings, new FixedStream([0.13, 0.77, 0.42, 0.9, 0.05, 0.61, 0.33, 0.48, 0.2, 0.66, 0.71]));
+        Assert.True(draw.Flip);
+        var m = ShapeTransform.Compose(draw, 200, 150, 160, 128, keepRatio: false).ToArray();
+        double[] reference =
+        [
+            -0.9020404710477637, 0.007212917850147358, 179.90307826601534,
+            -0.08422098441644113, 0.673915808244059, 32.630412823339704,
+            -0.00037, 0.00027000000000000006, 1.01675,
+        ];
+        for (int i = 0; i < 9; i++) Assert.Equal(reference[i], m[i], 12);
+        var w = new WarpMatrix(m);
+        Assert.Equal(new Box(72.55043f, 43.593624f, 159.29889f, 88.61647f), TargetWarper.WarpBox(new Box(20, 30, 120, 90), w, 160, 128));
+        Assert.Equal(new Box(0.49602854f, 23.904755f, 46.339684f, 120.23277f), TargetWarper.WarpBox(new Box(150, 10, 199, 149), w, 160, 128));
+
+        // keep_ratio with divisible 32: 200x150 into 160x160 → 160x128, M = [[0.8, 0, 0], [0, 0.8, 4], [0, 0, 1]]
+        Assert.Equal((160, 128), ShapeTransform.OutputSize(200, 150, 160, 160, true, 32));
+        Assert.Equal([0.8, 0, 0, 0, 0.8, 4, 0, 0, 1], ShapeTransform.Resize(200, 150, 160, 128, true).ToArray());
+    }
 }
