@@ -18,6 +18,8 @@ public static class PluginKind
     public const string Dataset = "dataset";
     public const string Pipeline = "pipeline";
     public const string Loader = "loader";
+    /// <summary>Annotation writers (<see cref="Data.IDatasetWriter"/>), named after the dataset plugin that reads the format.</summary>
+    public const string DatasetWriter = "dataset_writer";
     public const string Evaluator = "evaluator";
     public const string PostProcess = "postprocess";
 }

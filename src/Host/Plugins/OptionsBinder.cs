@@ -103,12 +103,14 @@ public static class OptionsBinder
     public static IEnumerable<string> UnknownKeys(Type type, IConfigurationSection section)
     {
         var props = BindableProperties(type).ToDictionary(KeyOf, StringComparer.OrdinalIgnoreCase);
+        var shared = type.GetCustomAttribute<SharedSectionAttribute>();
         foreach (var child in section.GetChildren())
         {
             if (string.Equals(child.Key, "name", StringComparison.OrdinalIgnoreCase)) continue;
             if (!props.TryGetValue(child.Key, out var p))
             {
-                yield return child.Path;
+                // A section shared with another plugin (dataset + pipeline): its keys are that plugin's to check.
+                if (shared is null || !shared.IsForeign(child.Key)) yield return child.Path;
                 continue;
             }
             if (IsOptionsObject(p.PropertyType) && !IsCollection(p.PropertyType))

@@ -1,16 +1,186 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Datasets;
+using OpenCvSharp;
+using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
 
-/// <summary><c>nanodet data</c> (capability not built yet: exits 2).</summary>
+/// <summary><c>nanodet data check | preview | convert</c>: inspect, look at and convert datasets.</summary>
 public static class DataCommand
 {
     public static Command Build(CommandRunner runner)
     {
-        _ = runner;
-        var cmd = new Command("data", "(not available yet)");
-        cmd.SetAction(_ => CommandRunner.NotAvailable("data"));
+        var cmd = new Command("data", "Inspect, preview and convert datasets (XML with points, COCO with points, SJTU/YOLO-pose txt)");
+        cmd.Subcommands.Add(Check(runner));
+        cmd.Subcommands.Add(Preview(runner));
+        cmd.Subcommands.Add(Convert(runner));
         return cmd;
     }
+
+    private static Command Check(CommandRunner runner)
+    {
+        var input = new DatasetInputOptions();
+        var cmd = new Command("check", "Parse a dataset and report objects per class, skipped items and corners the head cannot represent; exit 1 if nothing is usable");
+        input.AddTo(cmd);
+        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-check", logToFile: false, (services, _) =>
+        {
+            var config = services.GetRequiredService<IConfiguration>();
+            var resolver = services.GetRequiredService<IPluginResolver>();
+            var section = input.Section(parse, config);
+            var ds = DatasetSources.Load(resolver, section);
+            var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
+            var (strides, regMax) = HeadGeometry(config);
+            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console));
+        }));
+        return cmd;
+    }
+
+    private static Command Preview(CommandRunner runner)
+    {
+        var input = new DatasetInputOptions();
+        var count = new Option<int>("--count") { Description = "Samples in the grid", DefaultValueFactory = _ => 16 };
+        var output = new Option<string>("--output", "-o") { Description = "PNG file to write", DefaultValueFactory = _ => "data-preview.png" };
+        var seed = new Option<int>("--seed") { Description = "Which images and which augmentation draws", DefaultValueFactory = _ => 0 };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Show the validation transform (resize + normalise only)" };
+        var cmd = new Command("preview", "Write a PNG grid of samples as the network sees them: boxes, class names, corners numbered 1-4 (TL, BL, BR, TR)");
+        input.AddTo(cmd);
+        cmd.Options.Add(count);
+        cmd.Options.Add(output);
+        cmd.Options.Add(seed);
+        cmd.Options.Add(noAugment);
+        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-preview", logToFile: false, (services, _) =>
+        {
+            int n = parse.GetValue(count);
+            if (n < 1 || n > 256) throw new ConfigurationException($"--count: {n} is not between 1 and 256");
+            var config = services.GetRequiredService<IConfiguration>();
+            var resolver = services.GetRequiredService<IPluginResolver>();
+            var section = input.Section(parse, config);
+            var ds = DatasetSources.Load(resolver, section);
+            if (ds.Images.Count == 0) throw new InputDataException($"{ds.Report.Source}: no usable images ({ds.Report.Summary()})");
+            var pipeSection = PipelineSection(parse, input, config, section);
+            var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
+            bool augment = !parse.GetValue(noAugment) && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
+            var (mean, std) = Normalization(pipeSection);
+            var rng = new Random(parse.GetValue(seed));
+            var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
+            var tiles = new List<Mat>();
+            var captions = new List<string>();
+            try
+            {
+                foreach (var i in picks)
+                {
+                    var record = ds.Images[i];
+                    using var img = ds.ReadImage(record);
+                    var sample = pipeline.Prepare(img, record, augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null);
+                    tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, mean, std));
+                    captions.Add($"{record.FileName} ({sample.Targets.Count})");
+                }
+                using var grid = PreviewRenderer.Grid(tiles, captions);
+                var file = Path.GetFullPath(parse.GetValue(output)!);
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
+                AnsiConsole.MarkupLine($"wrote {Markup.Escape(file)} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}, corners 1-4 = TL, BL, BR, TR)");
+            }
+            finally
+            {
+                foreach (var t in tiles) t.Dispose();
+            }
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return cmd;
+    }
+
+    private static Command Convert(CommandRunner runner)
+    {
+        var input = new DatasetInputOptions();
+        var to = new Option<string>("--to") { Description = "Output format: xml, coco or txt", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output folder (xml, txt) or .json file (coco)", Required = true };
+        var toOrder = new Option<string?>("--to-point-order") { Description = "Corner order to write (default tl_bl_br_tr)" };
+        var toLayout = new Option<string?>("--to-layout") { Description = "txt layout to write: sjtu (default), pose13, pose17" };
+        var cmd = new Command("convert", "Convert annotations between XML with points, COCO with points and SJTU/YOLO-pose txt (images stay where they are)");
+        input.AddTo(cmd, withDataset: true);
+        cmd.Options.Add(to);
+        cmd.Options.Add(output);
+        cmd.Options.Add(toOrder);
+        cmd.Options.Add(toLayout);
+        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-convert", logToFile: false, (services, _) =>
+        {
+            var config = services.GetRequiredService<IConfiguration>();
+            var resolver = services.GetRequiredService<IPluginResolver>();
+            var format = DatasetFormats.Parse(parse.GetValue(to)!, "--to");
+            var target = Path.GetFullPath(parse.GetValue(output)!);
+            if (format == DatasetFormats.Coco && Directory.Exists(target))
+                throw new ConfigurationException($"--output: {target} is a folder; COCO output is one .json file");
+            if (format != DatasetFormats.Coco && File.Exists(target))
+                throw new ConfigurationException($"--output: {target} is a file; {format} output is a folder");
+            var ds = DatasetSources.Load(resolver, input.Section(parse, config));
+            var writer = Writer(resolver, format, parse.GetValue(toOrder), parse.GetValue(toLayout));
+            int written = writer.Write(ds.Classes, ds.Images, target);
+            int total = ds.Images.Sum(r => r.Annotations.Count);
+            AnsiConsole.MarkupLine(Markup.Escape($"{ds.Report.Summary()}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"wrote {ds.Images.Count} images, {written} objects as {format} to {target}"));
+            if (written < total)
+                Console.Error.WriteLine($"warning: {total - written} crowd regions or point-less objects cannot be written as {format} and were left out");
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return cmd;
+    }
+
+    /// <summary>A writer plugin for a CLI format name.</summary>
+    public static IDatasetWriter Writer(IPluginResolver resolver, string format, string? pointOrder, string? layout)
+    {
+        var values = new Dictionary<string, string?>();
+        if (pointOrder is not null) values["writer:point_order"] = pointOrder;
+        if (layout is not null) values["writer:layout"] = layout;
+        var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("writer");
+        return resolver.Create<IDatasetWriter>(PluginKind.DatasetWriter, section, DatasetFormats.PluginName(format));
+    }
+
+    /// <summary>
+    /// The section the pipeline binds from: the dataset's own section when it comes from the config, else the
+    /// configured split's (files named on the command line are previewed with that split's pipeline).
+    /// </summary>
+    private static IConfigurationSection PipelineSection(ParseResult parse, DatasetInputOptions input, IConfiguration config, IConfigurationSection dataset)
+    {
+        if (!input.UsesFiles(parse)) return dataset;
+        var configured = config.GetSection($"data:{input.Split(parse)}");
+        if (configured["input_size:0"] is not null) return configured;
+        // no configured split: NanoDet's defaults at the armor profile's size
+        return new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["pipeline:input_size:0"] = "416",
+            ["pipeline:input_size:1"] = "416",
+        }).Build().GetSection("pipeline");
+    }
+
+    /// <summary>Strides and reg_max of the configured head (NanoDet-Plus defaults 8/16/32/64 and 7).</summary>
+    public static (IReadOnlyList<int> Strides, int RegMax) HeadGeometry(IConfiguration config)
+    {
+        var head = config.GetSection("model:arch:head");
+        var strides = head.GetSection("strides").GetChildren()
+            .Select(c => int.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0)
+            .Where(s => s > 0).ToArray();
+        int regMax = int.TryParse(head["reg_max"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 7;
+        return (strides.Length > 0 ? strides : [8, 16, 32, 64], regMax);
+    }
+
+    private static (double[] Mean, double[] Std) Normalization(IConfigurationSection dataset)
+    {
+        double[]? Row(int i)
+        {
+            var v = dataset.GetSection($"pipeline:normalize:{i}").GetChildren()
+                .OrderBy(c => int.TryParse(c.Key, out var k) ? k : 0)
+                .Select(c => double.TryParse(c.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
+            return v.Length == 3 && v.All(double.IsFinite) ? v : null;
+        }
+        return (Row(0) ?? PreviewRenderer.DefaultMean, Row(1) ?? PreviewRenderer.DefaultStd);
+    }
+
+    private static int HashCombine(int a, int b) => unchecked((a * 1_000_003) ^ (b * 7_919) ^ 0x5bd1e995);
 }

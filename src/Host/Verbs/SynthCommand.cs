@@ -1,16 +1,138 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Datasets;
+using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
 
-/// <summary><c>nanodet synth</c> (capability not built yet: exits 2).</summary>
+/// <summary>
+/// <c>nanodet synth --output DIR --count N [--val-count M] [--seed S] [--format xml,coco,txt] [--force]</c>:
+/// writes the synthetic armor dataset (the generator settings of the configured SyntheticArmor split, with count
+/// and seed from the command line) as <c>DIR/train</c> (and <c>DIR/val</c>): <c>images/</c>, <c>xml/</c>,
+/// <c>annotations.json</c>, <c>labels/</c> (SJTU txt + classes.txt), plus <c>DIR/dataset.yml</c> to use it with
+/// <c>--config</c>.
+/// </summary>
 public static class SynthCommand
 {
     public static Command Build(CommandRunner runner)
     {
-        _ = runner;
-        var cmd = new Command("synth", "(not available yet)");
-        cmd.SetAction(_ => CommandRunner.NotAvailable("synth"));
+        var output = new Option<string>("--output", "-o") { Description = "Folder to create", Required = true };
+        var count = new Option<int>("--count") { Description = "Training images", Required = true };
+        var valCount = new Option<int>("--val-count") { Description = "Validation images (0 = none)", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int?>("--seed") { Description = "Seed (default: the configured one, else 0); same seed, same bytes" };
+        var formats = new Option<string>("--format") { Description = "Comma-separated formats to write: xml, coco, txt", DefaultValueFactory = _ => "xml,coco,txt" };
+        var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
+        var cmd = new Command("synth", "Write the synthetic armor dataset (images + XML with points + COCO JSON + SJTU txt)");
+        foreach (var o in new Option[] { output, count, valCount, seed, formats, force }) cmd.Options.Add(o);
+        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "synth", logToFile: false, (services, token) =>
+        {
+            var config = services.GetRequiredService<IConfiguration>();
+            var resolver = services.GetRequiredService<IPluginResolver>();
+            int n = parse.GetValue(count), nVal = parse.GetValue(valCount);
+            if (n < 1) throw new ConfigurationException($"--count: {n} must be at least 1");
+            if (nVal < 0) throw new ConfigurationException($"--val-count: {nVal} must not be negative");
+            var wanted = parse.GetValue(formats)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(f => DatasetFormats.Parse(f, "--format")).Distinct().ToArray();
+            if (wanted.Length == 0) throw new ConfigurationException("--format: name at least one of xml, coco, txt");
+            var root = Path.GetFullPath(parse.GetValue(output)!);
+            if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
+            {
+                if (!parse.GetValue(force)) throw new ConfigurationException($"--output: {root} exists and is not empty (use --force to replace it)");
+                Directory.Delete(root, recursive: true);
+            }
+
+            var splits = new List<(string Name, int Count)> { ("train", n) };
+            if (nVal > 0) splits.Add(("val", nVal));
+            var written = new List<(string Split, string Format, string ImgPath, string AnnPath)>();
+            foreach (var (split, splitCount) in splits)
+            {
+                token.ThrowIfCancellationRequested();
+                var folder = Path.Combine(root, split);
+                var section = GeneratorSection(config, split, splitCount, parse.GetValue(seed), folder);
+                var ds = ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section, "SyntheticArmor"));
+                var images = Path.Combine(folder, "images");
+                foreach (var format in wanted)
+                {
+                    switch (format)
+                    {
+                        case DatasetFormats.Coco:
+                            written.Add((split, format, images, Path.Combine(folder, "annotations.json")));
+                            break;
+                        case DatasetFormats.Xml:
+                            DataCommand.Writer(resolver, format, null, null).Write(ds.Classes, ds.Images, Path.Combine(folder, "xml"));
+                            written.Add((split, format, images, Path.Combine(folder, "xml")));
+                            break;
+                        default:
+                            DataCommand.Writer(resolver, format, null, null).Write(ds.Classes, ds.Images, Path.Combine(folder, "labels"));
+                            written.Add((split, format, images, Path.Combine(folder, "labels")));
+                            break;
+                    }
+                }
+                // the generator always writes COCO (it reads its own output back); drop it when not asked for
+                if (!wanted.Contains(DatasetFormats.Coco)) File.Delete(Path.Combine(folder, "annotations.json"));
+                AnsiConsole.MarkupLine(Markup.Escape($"{ds.Report.Summary()} -> {folder}"));
+            }
+            var yml = Path.Combine(root, "dataset.yml");
+            File.WriteAllText(yml, DatasetYaml(written, wanted[0], config, splits.Select(s => s.Name)));
+            var first = written.First(w => w.Split == "train" && w.Format == wanted[0]);
+            AnsiConsole.MarkupLine(Markup.Escape($"wrote {yml} (use the data with --config {yml})"));
+            AnsiConsole.MarkupLine(Markup.Escape($"check it with: nanodet data check --from {wanted[0]} --input {first.AnnPath}"));
+            return Task.FromResult(ExitCodes.Success);
+        }));
         return cmd;
     }
+
+    /// <summary>
+    /// The SyntheticArmor section to generate from: the configured split's keys when it is a SyntheticArmor
+    /// section (else the train split's, else the generator defaults), with count, seed, split and output_dir set.
+    /// Keys keep their config path so errors name data:&lt;split&gt;.
+    /// </summary>
+    private static IConfigurationSection GeneratorSection(IConfiguration config, string split, int count, int? seed, string folder)
+    {
+        var source = new[] { config.GetSection($"data:{split}"), config.GetSection("data:train") }
+            .FirstOrDefault(s => string.Equals(s["name"], "SyntheticArmor", StringComparison.Ordinal));
+        var prefix = $"data:{split}";
+        var values = new Dictionary<string, string?>();
+        if (source is not null)
+            foreach (var (k, v) in source.AsEnumerable(makePathsRelative: true))
+                if (v is not null) values[$"{prefix}:{k}"] = v;
+        if (source is null && DatasetSources.ConfiguredClassNames(config) is { } names)
+            for (int i = 0; i < names.Count; i++) values[$"{prefix}:class_names:{i}"] = names[i];
+        values[$"{prefix}:name"] = "SyntheticArmor";
+        values[$"{prefix}:count"] = count.ToString(CultureInfo.InvariantCulture);
+        values[$"{prefix}:split"] = split;
+        if (seed is { } s) values[$"{prefix}:seed"] = s.ToString(CultureInfo.InvariantCulture);
+        values[$"{prefix}:output_dir"] = folder;
+        values.Remove($"{prefix}:cache_dir");
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(prefix);
+    }
+
+    /// <summary>A config overlay that points data:train / data:val at the written files.</summary>
+    private static string DatasetYaml(List<(string Split, string Format, string ImgPath, string AnnPath)> written, string format,
+        IConfiguration config, IEnumerable<string> splits)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("# Written by 'nanodet synth'. Use the files as a dataset with: nanodet <verb> --config <this file>");
+        sb.AppendLine("data:");
+        foreach (var split in splits)
+        {
+            var w = written.First(x => x.Split == split && x.Format == format);
+            sb.AppendLine($"  {split}:");
+            sb.AppendLine($"    name: {DatasetFormats.PluginName(format)}");
+            sb.AppendLine($"    img_path: {Quote(w.ImgPath)}");
+            sb.AppendLine($"    ann_path: {Quote(w.AnnPath)}");
+            var names = config.GetSection($"data:{split}:class_names").GetChildren().Select(c => c.Value).ToArray();
+            if (names.Length == 0) names = config.GetSection("data:train:class_names").GetChildren().Select(c => c.Value).ToArray();
+            if (names.Length > 0) sb.AppendLine($"    class_names: [{string.Join(", ", names.Select(n => Quote(n ?? "")))}]");
+        }
+        return sb.ToString();
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -1,0 +1,38 @@
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Plugins;
+using OpenCvSharp;
+
+namespace NanoDet.Datasets.Common;
+
+/// <summary>A dataset fully parsed into memory; images are decoded on demand.</summary>
+public sealed class LoadedDataset(ClassTable classes, IReadOnlyList<ImageRecord> images, DatasetReport report) : IDetectionDataset
+{
+    public ClassTable Classes { get; } = classes;
+
+    public IReadOnlyList<ImageRecord> Images { get; } = images;
+
+    public DatasetReport Report { get; } = report;
+
+    public Mat ReadImage(ImageRecord record) => ReadBgr(record.Path);
+
+    /// <summary>Decodes any OpenCV-readable file as 8-bit BGR (works with any characters in the path).</summary>
+    public static Mat ReadBgr(string path)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InputDataException($"{path}: cannot read image: {e.Message}", e);
+        }
+        var m = Cv2.ImDecode(bytes, ImreadModes.Color);
+        if (m.Empty())
+        {
+            m.Dispose();
+            throw new InputDataException($"{path}: cannot decode image");
+        }
+        return m;
+    }
+}

@@ -1,0 +1,10 @@
+namespace NanoDet.Datasets.Common;
+
+/// <summary>Checks every reader applies to one object (see <see cref="ObjectValidator"/>).</summary>
+/// <param name="Clip">Box clipping rule.</param>
+/// <param name="RequirePoints">Objects need four corners (four-point training); false allows box-only objects.</param>
+/// <param name="PointsBoxTolerance">
+/// A corner may lie outside its written box by at most this fraction of the box's longer side (+1 px); negative
+/// disables the check. Catches corners from another object or image scale.
+/// </param>
+public sealed record ObjectRules(BoxClipMode Clip = BoxClipMode.Image, bool RequirePoints = true, double PointsBoxTolerance = 0.25);

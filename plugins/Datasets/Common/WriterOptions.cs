@@ -1,0 +1,11 @@
+using Microsoft.Extensions.Configuration;
+
+namespace NanoDet.Datasets.Common;
+
+/// <summary>Options every annotation writer reads: the corner order to write (<c>point_order</c>, as for readers).</summary>
+public class WriterOptions
+{
+    /// <summary>Corner order in the written files (parsed with <see cref="Common.PointOrder.FromSection"/>).</summary>
+    [ConfigurationKeyName("point_order")]
+    public string? PointOrder { get; set; }
+}

@@ -1,0 +1,54 @@
+using System.Runtime.InteropServices;
+using NanoDet.Abstractions.Data;
+using TorchSharp;
+
+namespace NanoDet.Datasets.Loading;
+
+/// <summary>
+/// Stacks prepared samples into one float32 tensor [B, 3, H, W]: zero padding at the bottom and right up to the
+/// batch maximum, each side rounded up to a multiple of 32 (SPEC §6.8; 0 is the mean colour after normalising).
+/// </summary>
+public static class BatchCollator
+{
+    public const int SizeDivisor = 32;
+
+    /// <summary>Padded (H, W) of a batch.</summary>
+    public static (int H, int W) PaddedSize(IReadOnlyList<PreparedSample> samples)
+    {
+        int h = samples.Max(s => s.Height), w = samples.Max(s => s.Width);
+        return (RoundUp(h), RoundUp(w));
+    }
+
+    public static int RoundUp(int v) => (v + SizeDivisor - 1) / SizeDivisor * SizeDivisor;
+
+    /// <summary>
+    /// The batch. Its <see cref="DetectionBatch.Samples"/> keep targets, matrix and record but not the pixels
+    /// (those live in the tensor), so a prefetched batch holds its image data once.
+    /// </summary>
+    public static DetectionBatch Collate(IReadOnlyList<PreparedSample> samples)
+    {
+        if (samples.Count == 0) throw new ArgumentException("a batch needs at least one sample", nameof(samples));
+        var (h, w) = PaddedSize(samples);
+        var images = torch.zeros([samples.Count, 3, h, w], torch.float32);
+        try
+        {
+            var dst = MemoryMarshal.Cast<byte, float>(images.bytes);
+            for (int b = 0; b < samples.Count; b++)
+            {
+                var s = samples[b];
+                if (s.Image.Length != 3 * s.Width * s.Height)
+                    throw new ArgumentException($"sample {b} has {s.Image.Length} values, expected 3·{s.Height}·{s.Width}", nameof(samples));
+                for (int c = 0; c < 3; c++)
+                    for (int y = 0; y < s.Height; y++)
+                        s.Image.AsSpan((c * s.Height + y) * s.Width, s.Width)
+                            .CopyTo(dst.Slice(((b * 3 + c) * h + y) * w, s.Width));
+            }
+        }
+        catch
+        {
+            images.Dispose();
+            throw;
+        }
+        return new DetectionBatch(images, samples.Select(s => s with { Image = [] }).ToArray());
+    }
+}

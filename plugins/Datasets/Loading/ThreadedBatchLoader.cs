@@ -1,0 +1,12 @@
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Plugins;
+
+namespace NanoDet.Datasets.Loading;
+
+/// <summary>The default <c>loader</c> plugin: worker threads, bounded prefetch, deterministic per (seed, epoch, index).</summary>
+[NanoDetPlugin(PluginKind.Loader, "ThreadedBatchLoader", Description = "multi-threaded decode + augmentation, bounded prefetch, deterministic")]
+public sealed class ThreadedBatchLoader : IBatchLoaderFactory
+{
+    public IBatchLoader Create(IDetectionDataset dataset, ISamplePipeline pipeline, BatchLoaderSettings settings) =>
+        new ThreadedLoader(dataset, pipeline, settings);
+}

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Plugins;
+
+namespace NanoDet.Datasets.Pipeline;
+
+/// <summary>
+/// Bound from the dataset section (<c>data:train</c>): NanoDet keeps <c>input_size</c> and <c>keep_ratio</c> beside
+/// the <c>pipeline</c> block. The dataset's own keys belong to the dataset plugin.
+/// </summary>
+[SharedSection]
+public sealed class NanoDetPipelineOptions : IValidatableObject
+{
+    /// <summary>[w, h] of the network input.</summary>
+    [ConfigurationKeyName("input_size")]
+    public List<int>? InputSize { get; set; }
+
+    [ConfigurationKeyName("keep_ratio")]
+    public bool KeepRatio { get; set; }
+
+    [ConfigurationKeyName("pipeline")]
+    public PipelineSettings Pipeline { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (InputSize is null)
+            yield return new ValidationResult("missing; set [width, height], e.g. [320, 320]", [nameof(InputSize)]);
+        else if (InputSize.Count != 2 || InputSize[0] < 8 || InputSize[1] < 8)
+            yield return new ValidationResult("must be [width, height] with sides of at least 8 px", [nameof(InputSize)]);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using NanoDet.Abstractions.Plugins;
+using NanoDet.Datasets.Common;
+
+namespace NanoDet.Datasets.Synthetic;
+
+/// <summary>The generator's resolved settings; <see cref="Key"/> names its cache folder (any change regenerates).</summary>
+public sealed record ArmorGeneratorSettings
+{
+    /// <summary>Bump when the drawing code changes what a seed produces, so old caches are not reused.</summary>
+    public const int GeneratorVersion = 1;
+
+    public required int Count { get; init; }
+    public required int Seed { get; init; }
+    public required string Split { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required IReadOnlyList<string> ClassNames { get; init; }
+    public required IReadOnlyList<ArmorClass> Classes { get; init; }
+    public int ObjectsMin { get; init; } = 1;
+    public int ObjectsMax { get; init; } = 3;
+    public double BarMin { get; init; } = 0.035;
+    public double BarMax { get; init; } = 0.28;
+    public double NegativeFraction { get; init; } = 0.05;
+    public double Occlusion { get; init; } = 0.15;
+    public double Blur { get; init; } = 0.5;
+    public double Noise { get; init; } = 6;
+    public double MaxYaw { get; init; } = 55;
+    public double MaxPitch { get; init; } = 25;
+    public double MaxRoll { get; init; } = 20;
+    public int DistractorsMin { get; init; }
+    public int DistractorsMax { get; init; } = 4;
+    public string ImageFormat { get; init; } = "jpg";
+    public int JpegQuality { get; init; } = 92;
+
+    /// <summary>Resolves options; errors name <paramref name="sectionPath"/>.</summary>
+    public static ArmorGeneratorSettings From(SyntheticArmorOptions o, string sectionPath)
+    {
+        var names = o.ClassNamesOrDefault;
+        var colours = (o.Colors is { Count: > 0 } c ? c : ["blue", "red", "none", "purple"]).Select(x => ArmorClassScheme.ColorPrefix(x)!).ToHashSet();
+        var stickers = (o.Numbers is { Count: > 0 } n ? n : ArmorClassScheme.Stickers).Select(x => ArmorClassScheme.StickerName(x)!).ToHashSet();
+        var classes = new List<ArmorClass>();
+        for (int i = 0; i < names.Count; i++)
+            if (ArmorClassScheme.TryParse(names[i], out var col, out var st) && colours.Contains(col) && stickers.Contains(st))
+                classes.Add(new ArmorClass(i, col, st));
+        if (classes.Count == 0)
+            throw new ConfigurationException(
+                $"{sectionPath}: no name in class_names is a colour_sticker class (e.g. B_1, R_O) within colors × numbers; nothing to generate");
+        return new ArmorGeneratorSettings
+        {
+            Count = o.Count,
+            Seed = o.Seed,
+            Split = o.Split.Trim(),
+            Width = o.ImageSize is { Count: 2 } s ? s[0] : 416,
+            Height = o.ImageSize is { Count: 2 } s2 ? s2[1] : 320,
+            ClassNames = names.ToArray(),
+            Classes = classes,
+            ObjectsMin = o.ObjectsPerImage is { Count: 2 } op ? op[0] : 1,
+            ObjectsMax = o.ObjectsPerImage is { Count: 2 } op2 ? op2[1] : 3,
+            BarMin = o.BarLength is { Count: 2 } bl ? bl[0] : 0.035,
+            BarMax = o.BarLength is { Count: 2 } bl2 ? bl2[1] : 0.28,
+            NegativeFraction = o.NegativeFraction,
+            Occlusion = o.Occlusion,
+            Blur = o.Blur,
+            Noise = o.Noise,
+            MaxYaw = o.MaxYaw,
+            MaxPitch = o.MaxPitch,
+            MaxRoll = o.MaxRoll,
+            DistractorsMin = o.Distractors is { Count: 2 } d ? d[0] : 0,
+            DistractorsMax = o.Distractors is { Count: 2 } d2 ? d2[1] : 4,
+            ImageFormat = o.ImageFormat.Trim().ToLowerInvariant(),
+            JpegQuality = o.JpegQuality,
+        };
+    }
+
+    /// <summary>Every setting that changes the output, as one canonical line.</summary>
+    public string Describe()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return string.Join(";",
+            $"v={GeneratorVersion}", $"count={Count}", $"seed={Seed}", $"split={Split}", $"size={Width}x{Height}",
+            $"names={string.Join(",", ClassNames)}", $"classes={string.Join(",", Classes.Select(c => c.Label))}",
+            $"objects={ObjectsMin}-{ObjectsMax}", string.Create(inv, $"bar={BarMin:R}-{BarMax:R}"),
+            string.Create(inv, $"neg={NegativeFraction:R}"), string.Create(inv, $"occ={Occlusion:R}"), string.Create(inv, $"blur={Blur:R}"),
+            string.Create(inv, $"noise={Noise:R}"), string.Create(inv, $"pose={MaxYaw:R},{MaxPitch:R},{MaxRoll:R}"),
+            $"distractors={DistractorsMin}-{DistractorsMax}", $"format={ImageFormat}", $"q={JpegQuality}");
+    }
+
+    /// <summary>Cache folder name: readable prefix + hash of <see cref="Describe"/>.</summary>
+    public string Key()
+    {
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Describe())))[..12].ToLowerInvariant();
+        var split = new string(Split.Select(ch => char.IsLetterOrDigit(ch) ? ch : '_').ToArray());
+        return $"armor-{split}-{Count}-{Width}x{Height}-{hash}";
+    }
+
+    /// <summary>Image file name of index <paramref name="i"/>.</summary>
+    public string FileName(int i) => $"{i:D6}.{ImageFormat}";
+}

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Plugins;
+using OpenCvSharp;
+using Spectre.Console;
+
+namespace NanoDet.Host.Datasets;
+
+/// <summary>
+/// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, and
+/// how many ground-truth corners the head cannot represent (<see cref="CornerReach"/>) after the validation resize.
+/// </summary>
+public static class DataCheck
+{
+    /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
+    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console)
+    {
+        var report = ds.Report;
+        console.MarkupLine($"[bold]{Markup.Escape(report.Summary())}[/]");
+        console.WriteLine();
+        console.Write(ClassTable(ds));
+        if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
+
+        var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, strides, regMax));
+        console.Write(ReachTable(tally, pipeline.Input, strides, regMax));
+        foreach (var e in tally.Examples.Take(5)) console.MarkupLine($"  [grey]{Markup.Escape(e)}[/]");
+        console.MarkupLine("[grey]reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
+                           "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").[/]");
+
+        if (report.Images == 0 || report.Objects == 0)
+        {
+            Console.Error.WriteLine($"error: {report.Source}: nothing usable ({report.Images} images, {report.Objects} objects)");
+            return 1;
+        }
+        return 0;
+    }
+
+    private static Table ClassTable(IDetectionDataset ds)
+    {
+        var objects = new int[ds.Classes.Count];
+        var crowd = new int[ds.Classes.Count];
+        var images = new int[ds.Classes.Count];
+        foreach (var r in ds.Images)
+        {
+            foreach (var a in r.Annotations)
+                if (a.IsCrowd) crowd[a.Label]++;
+                else objects[a.Label]++;
+            foreach (var l in r.Annotations.Select(a => a.Label).Distinct()) images[l]++;
+        }
+        var t = new Table().Border(TableBorder.Rounded).Title("objects per class");
+        t.AddColumns("label", "class", "objects", "images", "crowd");
+        int empty = 0;
+        for (int i = 0; i < ds.Classes.Count; i++)
+        {
+            if (objects[i] == 0 && crowd[i] == 0)
+            {
+                empty++;
+                continue;
+            }
+            t.AddRow(I(i), Markup.Escape(ds.Classes.Names[i]), I(objects[i]), I(images[i]), I(crowd[i]));
+        }
+        int negatives = ds.Images.Count(r => r.Annotations.Count == 0);
+        t.Caption($"{empty} of {ds.Classes.Count} classes have no objects; {negatives} images without objects (negatives)");
+        return t;
+    }
+
+    private static Table SkippedTable(DatasetReport report)
+    {
+        var t = new Table().Border(TableBorder.Rounded).Title("skipped");
+        t.AddColumns("reason", "images", "objects", "examples");
+        foreach (var g in report.Skipped.GroupBy(s => s.Reason).OrderByDescending(g => g.Count()))
+        {
+            var examples = string.Join("\n", g.Take(3).Select(s => $"{s.Location}: {s.Detail}"));
+            t.AddRow(Markup.Escape(g.Key), I(g.Count(s => s.WholeImage)), I(g.Count(s => !s.WholeImage)), Markup.Escape(examples));
+        }
+        return t;
+    }
+
+    private static Table ReachTable(CornerReachTally r, InputSpec input, IReadOnlyList<int> strides, int regMax)
+    {
+        var t = new Table().Border(TableBorder.Rounded)
+            .Title($"corners at {input.Width}x{input.Height}{(input.KeepRatio ? " (keep_ratio)" : "")}, strides {string.Join("/", strides)}, reg_max {regMax}");
+        t.AddColumns("check", "objects", "corners", "share of objects");
+        string Share(int n) => r.Objects == 0 ? "-" : (100.0 * n / r.Objects).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+        t.AddRow("objects with corners", I(r.Objects), I(4 * r.Objects), "");
+        t.AddRow("outside their quadrant", I(r.ObjectsOutsideQuadrant), I(r.CornersOutsideQuadrant), Share(r.ObjectsOutsideQuadrant));
+        t.AddRow("beyond (reg_max - 0.1)·stride", I(r.ObjectsBeyondRange), I(r.CornersBeyondRange), Share(r.ObjectsBeyondRange));
+        t.AddRow("box beyond every level's reach", I(r.BoxBeyondRange), "", Share(r.BoxBeyondRange));
+        t.AddRow("no prior inside the box", I(r.NoPrior), "", Share(r.NoPrior));
+        return t;
+    }
+
+    /// <summary>Runs the validation transform on a blank image of each record's size (cheap) and tallies corner reach.</summary>
+    public static CornerReachTally Reach(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax)
+    {
+        var total = new CornerReachTally();
+        var blanks = new ConcurrentDictionary<(int, int), Mat>();
+        long done = 0;
+        try
+        {
+            var parts = new ConcurrentBag<(int Index, CornerReachTally Tally)>();
+            Parallel.For(0, ds.Images.Count, i =>
+            {
+                var r = ds.Images[i];
+                var blank = blanks.GetOrAdd((r.Width, r.Height), s => new Mat(s.Item2, s.Item1, MatType.CV_8UC3, Scalar.All(0)));
+                var sample = pipeline.Prepare(blank, r, null);
+                parts.Add((i, CornerReach.Check(sample, strides, regMax)));
+                PluginProgress.Report("checking corner reach", Interlocked.Increment(ref done), ds.Images.Count);
+            });
+            foreach (var p in parts.OrderBy(p => p.Index)) total.Add(p.Tally);
+        }
+        finally
+        {
+            foreach (var m in blanks.Values) m.Dispose();
+        }
+        return total;
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+}
