@@ -43,10 +43,10 @@ public class LoaderTests
     };
 
     private static List<(float[] Pixels, long[] Shape, List<IReadOnlyList<Annotation>> Targets, int[] Ids)> Run(
-        IDetectionDataset ds, ISamplePipeline p, BatchLoaderSettings s, int epoch)
+        IDetectionDataset ds, ISamplePipeline p, BatchLoaderSettings s, int epoch, int startBatch = 0)
     {
         var result = new List<(float[], long[], List<IReadOnlyList<Annotation>>, int[])>();
-        foreach (var b in new ThreadedBatchLoader().Create(ds, p, s).Batches(epoch))
+        foreach (var b in new ThreadedBatchLoader().Create(ds, p, s).Batches(epoch, startBatch))
             using (b)
                 result.Add((b.Images.data<float>().ToArray(), b.Images.shape, b.Samples.Select(x => x.Targets).ToList(), b.Samples.Select(x => x.Source.Id).ToArray()));
         return result;
@@ -128,6 +128,22 @@ public class LoaderTests
     }
 
     [Fact]
+    public void Starting_mid_epoch_yields_exactly_the_remaining_batches()
+    {
+        // A resume continues at batch k: the same images, pixels and targets as batches k.. of a full epoch.
+        var ds = Dataset(11);
+        var p = new NanoDetSamplePipeline(new InputSpec(64, 64, false), Augmenting);
+        var settings = new BatchLoaderSettings(3, 2, true, true, true, 5);
+        var full = Run(ds, p, settings, epoch: 2);
+        var tail = Run(ds, p, settings, epoch: 2, startBatch: 2);
+        Assert.Equal(3, full.Count);
+        Assert.Single(tail);
+        Assert.Equal(full[2].Ids, tail[0].Ids);
+        Assert.Equal(full[2].Pixels, tail[0].Pixels);
+        Assert.Equal(full[2].Targets, tail[0].Targets);
+    }
+
+    [Fact]
     public void Cancellation_stops_the_workers()
     {
         var ds = Dataset(12);
@@ -137,7 +153,7 @@ public class LoaderTests
         int seen = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
         {
-            foreach (var b in loader.Batches(0, cts.Token))
+            foreach (var b in loader.Batches(0, cancellation: cts.Token))
             {
                 b.Dispose();
                 if (++seen == 2) cts.Cancel();

@@ -25,9 +25,12 @@ public sealed class ThreadedLoader : IBatchLoader
 
     public int BatchesPerEpoch => EpochPlan.BatchCount(_dataset.Images.Count, _settings.BatchSize, _settings.DropLast);
 
-    public IEnumerable<DetectionBatch> Batches(int epoch, CancellationToken cancellation = default)
+    public IEnumerable<DetectionBatch> Batches(int epoch, int startBatch = 0, CancellationToken cancellation = default)
     {
-        var plan = EpochPlan.Batches(_dataset.Images.Count, _settings.BatchSize, _settings.Shuffle, _settings.DropLast, _settings.Seed, epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(startBatch);
+        // The plan depends only on (seed, epoch): skipping its head resumes mid-epoch without decoding anything.
+        var plan = EpochPlan.Batches(_dataset.Images.Count, _settings.BatchSize, _settings.Shuffle, _settings.DropLast, _settings.Seed, epoch)
+            .Skip(startBatch).ToArray();
         return _settings.Workers == 0 ? Inline(plan, epoch, cancellation) : Threaded(plan, epoch, cancellation);
     }
 
