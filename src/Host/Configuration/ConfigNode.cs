@@ -47,7 +47,8 @@ public sealed class ConfigNode
     }
 
     /// <summary>
-    /// Merges <paramref name="overlay"/> into this node, later wins: mappings merge key by key; a sequence
+    /// Merges <paramref name="overlay"/> into this node, later wins: mappings merge key by key, except that a
+    /// mapping whose <c>name</c> differs from this node's replaces it whole (another plugin, other keys); a sequence
     /// replaces the whole node's children (a shorter list never keeps stale tail items); a scalar replaces
     /// the value and, if this node was a sequence, its items.
     /// </summary>
@@ -72,6 +73,13 @@ public sealed class ConfigNode
                 IsSequence = false;
             }
         }
+        if (overlay.HasChildren && !IsSequence && NamesDiffer(this, overlay))
+        {
+            // A section that now names another plugin starts over: the old plugin's keys (e.g. a synthetic
+            // dataset's count/seed when a profile switches data:train to XMLDataset) would only be noise.
+            _order.Clear();
+            _children.Clear();
+        }
         if (overlay.HasChildren && IsSequence)
         {
             // A mapping over a sequence replaces it.
@@ -85,6 +93,9 @@ public sealed class ConfigNode
             else Set(k, v.DeepClone());
         }
     }
+
+    private static bool NamesDiffer(ConfigNode current, ConfigNode overlay) =>
+        current["name"]?.Value is { } a && overlay["name"]?.Value is { } b && !string.Equals(a, b, StringComparison.Ordinal);
 
     public ConfigNode DeepClone()
     {

@@ -113,4 +113,20 @@ public class ConfigurationPrecedenceTests
         Assert.Equal("cpu", c.GetSection("device").Value);
         Assert.Equal("8", c["device:batchsize_per_gpu"]);
     }
+
+    [Fact]
+    public void A_section_that_names_another_plugin_replaces_the_old_keys()
+    {
+        var dir = TestPaths.NewTempDir("cfg");
+        File.WriteAllText(Path.Combine(dir, "appsettings.json"),
+            """{ "data": { "train": { "name": "SyntheticArmor", "count": 3000, "input_size": [320, 320] } } }""");
+        File.WriteAllText(Path.Combine(dir, "x.yml"), "data:\n  train:\n    name: XMLDataset\n    img_path: a\n");
+        File.WriteAllText(Path.Combine(dir, "same.yml"), "data:\n  train:\n    name: SyntheticArmor\n    count: 10\n");
+        var replaced = Build(dir, null, Path.Combine(dir, "x.yml"));
+        Assert.Null(replaced["data:train:count"]);
+        Assert.Equal("a", replaced["data:train:img_path"]);
+        var merged = Build(dir, null, Path.Combine(dir, "same.yml"));
+        Assert.Equal("10", merged["data:train:count"]);
+        Assert.Equal("320", merged["data:train:input_size:0"]);
+    }
 }
