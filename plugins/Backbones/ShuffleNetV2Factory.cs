@@ -8,13 +8,17 @@ namespace NanoDet.Backbones;
 [NanoDetPlugin(PluginKind.Backbone, "ShuffleNetV2", Description = "ShuffleNetV2 0.5x/1.0x/1.5x/2.0x (NanoDet layout, torchvision key names)")]
 public sealed class ShuffleNetV2Factory : PluginFactory<ShuffleNetV2Options, BackboneModule>
 {
+    // The factory is a singleton; a run that builds the model twice (training copy + EMA copy) warns once.
+    private int _warned;
+
     public override BackboneModule Create(ShuffleNetV2Options options, PluginContext context)
     {
         var log = context.Loggers.CreateLogger("NanoDet.Backbones.ShuffleNetV2");
-        if (options.KernalSize != 3)
+        bool warn = Interlocked.Exchange(ref _warned, 1) == 0;
+        if (warn && options.KernalSize != 3)
             log.LogWarning("{Key}: {Value} has no effect (NanoDet's ShuffleNetV2 always uses 3x3 depthwise kernels)",
                 $"{context.Section.Path}:kernal_size", options.KernalSize);
-        if (options.Pretrain)
+        if (warn && options.Pretrain)
             log.LogWarning(
                 "{Key}: true, but the torchvision ImageNet ShuffleNetV2 {Size} weights cannot be downloaded here; the backbone " +
                 "starts from its own initialisation unless weights are loaded (a checkpoint or converted torchvision weights)",

@@ -9,6 +9,13 @@ namespace NanoDet.Host.Runtime;
 /// </summary>
 public sealed class DeviceOptions
 {
+    /// <summary>
+    /// The device when <c>device</c> itself holds NanoDet's mapping (a file cannot give <c>device</c> both a value and
+    /// keys): <c>auto|cpu|cuda[:N]</c>. A value set on <c>device</c> (e.g. <c>--set device=cpu</c>) wins.
+    /// </summary>
+    [ConfigurationKeyName("type")]
+    public string? Type { get; set; }
+
     [ConfigurationKeyName("gpu_ids")]
     public int[] GpuIds { get; set; } = [];
 

@@ -27,7 +27,8 @@ public static class DeviceSelector
     {
         var section = config.GetSection("device");
         var options = OptionsBinder.Bind<DeviceOptions>(section);
-        var (kind, index) = Parse(section.Value);
+        var requested = section.Value ?? options.Type;
+        var (kind, index) = Parse(requested);
         TorchRuntime.EnsureLoaded(options.Threads);
         bool cuda = torch.cuda.is_available();
         switch (kind)
@@ -37,7 +38,7 @@ public static class DeviceSelector
             case "cuda":
                 if (!cuda)
                     throw new ConfigurationException(
-                        $"device: '{section.Value}' requested but CUDA is not available (this build uses the CPU libtorch; see README \"CUDA\")");
+                        $"device: '{requested}' requested but CUDA is not available (this build uses the CPU libtorch; see README \"CUDA\")");
                 if (index >= torch.cuda.device_count())
                     throw new ConfigurationException($"device: cuda:{index} does not exist ({torch.cuda.device_count()} CUDA devices)");
                 return torch.CUDA;

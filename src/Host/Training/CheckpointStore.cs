@@ -44,7 +44,7 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
             ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
             ["weights"] = "ema",
         };
-        if (metrics is not null) meta["metrics"] = JsonSerializer.Serialize(metrics);
+        if (metrics is not null) meta["metrics"] = JsonSerializer.Serialize(metrics, TrainingJson.Options);
         WeightsFile.Save(evalModel, path, meta);
     }
 
@@ -77,7 +77,7 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
             [FormatKey] = ResumeFormatValue,
             [ConfigKey] = configJson,
             [ClassNamesKey] = JsonSerializer.Serialize(classNames),
-            [StateKey] = JsonSerializer.Serialize(state),
+            [StateKey] = JsonSerializer.Serialize(state, TrainingJson.Options),
         };
         new SafetensorsFile(tensors, meta).Write(ResumePath);
     }

@@ -32,7 +32,7 @@ public sealed class ResumeFile
         var file = SafetensorsFile.Read(path);
         if (!file.Metadata.TryGetValue(CheckpointStore.FormatKey, out var f) || f != CheckpointStore.ResumeFormatValue)
             throw new InputDataException($"{path}: not a resume file of this tool (use the resume_last.safetensors of a save_dir)");
-        var state = JsonSerializer.Deserialize<TrainingState>(file.Metadata[CheckpointStore.StateKey])
+        var state = JsonSerializer.Deserialize<TrainingState>(file.Metadata[CheckpointStore.StateKey], TrainingJson.Options)
             ?? throw new InputDataException($"{path}: training state is empty");
         return new ResumeFile(path, file, state, file.Metadata[CheckpointStore.ConfigKey]);
     }

@@ -55,10 +55,11 @@ public static class TrainCommand
 
         using var session = new TrainingSessionBuilder(config, services.GetRequiredService<IPluginResolver>(), log).Build(resume);
         log.LogInformation("save_dir: {Dir}", session.SaveDir);
-        log.LogInformation("model: {Params:N0} parameters ({Inference:N0} used for inference), {Layout}",
+        var layout = session.Model.Layout;
+        log.LogInformation("model: {Params:N0} parameters ({Inference:N0} used for inference); {Classes} classes, {Points} corner points, strides {Strides}, reg_max {RegMax}",
             session.Model.parameters().Sum(p => p.numel()),
             session.Model.named_parameters().Where(p => !session.Model.IsTrainingOnly(p.name)).Sum(p => p.parameter.numel()),
-            session.Model.Layout);
+            layout.NumClasses, layout.NumPoints, string.Join("/", layout.Strides), layout.RegMax);
 
         var state = resume?.State ?? new TrainingState();
         var started = DateTime.UtcNow;
