@@ -4,6 +4,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Evaluation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -140,17 +141,16 @@ public sealed class Trainer(TrainingSession session, ILogger log)
     private void Validate(int epoch, EpochRecord record, TrainingState state, TrainingReporter reporter, CancellationToken cancellation)
     {
         var v = s.Validation!;
-        List<ImageDetection> detections;
+        EvaluationReport report;
         try
         {
-            detections = v.Runner.Run(s.EvalModel, v.Loader, s.Device, cancellation);
+            report = v.Evaluate(s.EvalModel, s.Device, null, cancellation);
         }
         catch (OperationCanceledException)
         {
             log.LogWarning("validation of epoch {Epoch} interrupted", epoch + 1);
             return;
         }
-        var report = v.Evaluator.Evaluate(new EvaluationInput(v.Dataset.Classes, v.Dataset.Images, detections), null);
         if (!report.Metrics.TryGetValue(v.SaveKey, out var metric))
             throw new ConfigurationException(
                 $"evaluator:save_key: '{v.SaveKey}' is not a metric of {v.Evaluator.GetType().Name}; available: {string.Join(", ", report.Metrics.Keys)}");

@@ -6,6 +6,7 @@ using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Configuration;
+using NanoDet.Host.Data;
 using NanoDet.Host.Evaluation;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
@@ -22,11 +23,6 @@ namespace NanoDet.Host.Training;
 /// </summary>
 public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolver resolver, ILogger log)
 {
-    /// <summary>Default names when a section does not say (NanoDet's configs have no such keys).</summary>
-    public const string DefaultPipeline = "NanoDetPipeline";
-    public const string DefaultLoader = "ThreadedBatchLoader";
-    public const string DefaultPostProcess = "NanoDetPostProcess";
-
     public TrainingSession Build(ResumeFile? resume)
     {
         var saveDir = Cli.NanoDetHostFactory.SaveDir(config);
@@ -40,24 +36,13 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
         int logInterval = (int)ReadDouble("log:interval", 50);
 
         // Data first: a missing dataset fails before the model is built.
-        var trainSection = config.GetSection("data:train");
-        if (!trainSection.Exists()) throw new ConfigurationException("data:train: missing (the training dataset section)");
-        var train = resolver.Create<IDetectionDataset>(PluginKind.Dataset, trainSection);
-        log.LogInformation("{Summary}", train.Report.Summary());
+        var data = new DataFactory(config, resolver, log);
+        var train = data.Dataset("data:train");
         if (train.Images.Count == 0)
             throw new InputDataException($"data:train: no usable images ({train.Report.Summary()})");
-
-        var valSection = config.GetSection("data:val");
         IDetectionDataset? val = null;
-        if (valSection.Exists())
-        {
-            val = resolver.Create<IDetectionDataset>(PluginKind.Dataset, valSection);
-            log.LogInformation("{Summary}", val.Report.Summary());
-        }
-        else
-        {
-            log.LogWarning("data:val is not configured: training runs without validation or a best checkpoint");
-        }
+        if (config.GetSection("data:val").Exists()) val = data.Dataset("data:val");
+        else log.LogWarning("data:val is not configured: training runs without validation or a best checkpoint");
 
         torch.manual_seed(schedule.Seed);
         var device = DeviceSelector.Resolve(config, log);
@@ -71,24 +56,12 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
 
         int batch = deviceOptions.BatchSizePerGpu;
         int workers = deviceOptions.WorkersPerGpu;
-        var loaders = resolver.Get<IBatchLoaderFactory>(PluginKind.Loader, config["data:loader"] ?? DefaultLoader);
-        var trainPipeline = Pipeline(trainSection);
-        var trainLoader = loaders.Create(train, trainPipeline,
+        var trainLoader = data.Loader(train, "data:train",
             new BatchLoaderSettings(batch, workers, Shuffle: true, DropLast: true, Augment: true, Seed: schedule.Seed));
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ConfigurationException(
                 $"device:batchsize_per_gpu: {batch} is larger than the {train.Images.Count} training images (the last incomplete batch is dropped)");
-
-        ValidationSet? validation = null;
-        if (val is not null)
-        {
-            var valLoader = loaders.Create(val, Pipeline(valSection),
-                new BatchLoaderSettings(batch, workers, Shuffle: false, DropLast: false, Augment: false, Seed: schedule.Seed));
-            var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, config.GetSection("postprocess"),
-                config["postprocess:name"] ?? DefaultPostProcess);
-            var evaluator = resolver.Create<IDetectionEvaluator>(PluginKind.Evaluator, config.GetSection("evaluator"));
-            validation = new ValidationSet(val, valLoader, evaluator, new DetectionRunner(post), config["evaluator:save_key"] ?? "mAP");
-        }
+        var validation = val is null ? null : ValidationSet.Build(config, resolver, data, "data:val", batch, workers, schedule.Seed, val);
 
         if (resume is null && !string.IsNullOrWhiteSpace(schedule.LoadModel))
             LoadPretrained(model, schedule.LoadModel);
@@ -119,9 +92,6 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
             Checkpoints = new CheckpointStore(saveDir, configJson, train.Classes.Names),
         };
     }
-
-    private ISamplePipeline Pipeline(IConfigurationSection dataSection) =>
-        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, dataSection, dataSection["pipeline:name"] ?? DefaultPipeline);
 
     private static void CheckClasses(DetectorModule model, ClassTable classes)
     {

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Evaluation;
+using NanoDet.Abstractions.Model;
+using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Data;
+
+namespace NanoDet.Host.Evaluation;
+
+/// <summary>
+/// A split to evaluate on: the dataset, a deterministic loader, the evaluator, the runner (with the configured
+/// post-process) and the key that picks the best checkpoint. Used by training validation and <c>eval --checkpoint</c>.
+/// </summary>
+public sealed record ValidationSet(
+    IDetectionDataset Dataset,
+    IBatchLoader Loader,
+    IDetectionEvaluator Evaluator,
+    DetectionRunner Runner,
+    string SaveKey)
+{
+    public const string DefaultEvaluator = "CocoDetectionEvaluator";
+    public const string DefaultPostProcess = "NanoDetPostProcess";
+
+    /// <summary>Builds the evaluation of <paramref name="sectionPath"/> (e.g. <c>data:val</c>).</summary>
+    public static ValidationSet Build(IConfiguration config, IPluginResolver resolver, DataFactory data, string sectionPath,
+        int batchSize, int workers, int seed, IDetectionDataset? dataset = null)
+    {
+        dataset ??= data.Dataset(sectionPath);
+        var loader = data.Loader(dataset, sectionPath,
+            new BatchLoaderSettings(batchSize, workers, Shuffle: false, DropLast: false, Augment: false, Seed: seed));
+        var postSection = config.GetSection("postprocess");
+        var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
+            string.IsNullOrWhiteSpace(postSection["name"]) ? DefaultPostProcess : null);
+        var evalSection = config.GetSection("evaluator");
+        var evaluator = resolver.Create<IDetectionEvaluator>(PluginKind.Evaluator, evalSection,
+            string.IsNullOrWhiteSpace(evalSection["name"]) ? DefaultEvaluator : null);
+        return new ValidationSet(dataset, loader, evaluator, new DetectionRunner(post), config["evaluator:save_key"] ?? "mAP");
+    }
+
+    /// <summary>Runs <paramref name="model"/> on the split and evaluates; plots go to <paramref name="plotDirectory"/> when given.</summary>
+    public EvaluationReport Evaluate(DetectorModule model, TorchSharp.torch.Device device, string? plotDirectory, CancellationToken cancellation)
+    {
+        var detections = Runner.Run(model, Loader, device, cancellation);
+        return Evaluator.Evaluate(new EvaluationInput(Dataset.Classes, Dataset.Images, detections), plotDirectory);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Model;
+using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Model;
+using NanoDet.Host.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Inference;
+
+/// <summary>
+/// Loads a detector for inference from a weights file: the architecture from the configuration (a checkpoint of
+/// this tool carries its own, layered in by the verb; a PyTorch file needs <c>--config</c>), then the weights
+/// strictly — every inference entry must be present with its shape; training-only aux weights may be absent.
+/// </summary>
+public static class DetectorCheckpoint
+{
+    /// <returns>The model in eval mode on <paramref name="device"/>.</returns>
+    public static DetectorModule Load(string path, IConfiguration config, IPluginResolver resolver, Device device, ILogger log)
+    {
+        var model = DetectorBuilder.Build(config, resolver);
+        using (var scope = NewDisposeScope())
+        {
+            var entries = WeightsReader.Read(path, out var description);
+            var report = StateDictLoader.LoadStrict(model, entries, path, model.IsTrainingOnly);
+            log.LogInformation("weights {Path} ({Description}): {Report}", path, description, report.Summary());
+        }
+        model.to(device);
+        model.eval();
+        return model;
+    }
+}
