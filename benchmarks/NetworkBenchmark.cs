@@ -74,7 +74,7 @@ public sealed class NetworkBenchmark : IBenchmark
     }
 
     /// <summary>The 1-minute load average: timings on a shared machine mean little without it.</summary>
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
         catch (IOException) { return "n/a"; }

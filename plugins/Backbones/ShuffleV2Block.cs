@@ -72,11 +72,14 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// [B, C, H, W] → [B, C, H, W] with channels interleaved across <paramref name="groups"/>: for 2 groups
-    /// out[2i] = in[i] and out[2i+1] = in[C/2 + i].
+    /// out[2i] = in[i] and out[2i+1] = in[C/2 + i]. The memory layout of <paramref name="x"/> is kept (a channels-last
+    /// input is shuffled along its last stored axis and stays channels-last).
     /// </summary>
     public static Tensor ChannelShuffle(Tensor x, int groups)
     {
         var (b, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
+        if (MemoryLayout.IsChannelsLast(x))
+            return x.permute(0, 2, 3, 1).reshape(b, h, w, groups, c / groups).transpose(3, 4).reshape(b, h, w, c).permute(0, 3, 1, 2);
         return x.view(b, groups, c / groups, h, w).transpose(1, 2).contiguous().view(b, c, h, w);
     }
 }

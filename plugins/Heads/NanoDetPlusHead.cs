@@ -80,9 +80,9 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead
         {
             var x = feats[l];
             foreach (var conv in _clsConvs[l]) x = conv.forward(x);
-            levels[l] = _gflCls[l].forward(x).flatten(2);
+            levels[l] = _gflCls[l].forward(x);
         }
-        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
+        return MemoryLayout.FlattenLevels(levels).MoveToOuterDisposeScope();
     }
 
     /// <summary>SPEC §1.2: every conv inside cls_convs ~ N(0, 0.01); gfl_cls ~ N(0, 0.01) with every bias −4.595.</summary>

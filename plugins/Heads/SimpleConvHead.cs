@@ -69,8 +69,8 @@ public sealed class SimpleConvHead : HeadModule
             foreach (var conv in _regConvs) reg = conv.forward(reg);
             var score = _gflCls.forward(cls);
             var box = _scales[l].forward(_gflReg.forward(reg));
-            levels[l] = cat([score, box], 1).flatten(2);
+            levels[l] = cat([score, box], 1);
         }
-        return cat(levels, 2).permute(0, 2, 1).contiguous().MoveToOuterDisposeScope();
+        return MemoryLayout.FlattenLevels(levels).MoveToOuterDisposeScope();
     }
 }

@@ -21,20 +21,35 @@ public sealed record ValidationSet(
     public const string DefaultEvaluator = "CocoDetectionEvaluator";
     public const string DefaultPostProcess = "NanoDetPostProcess";
 
-    /// <summary>Builds the evaluation of <paramref name="sectionPath"/> (e.g. <c>data:val</c>).</summary>
-    public static ValidationSet Build(IConfiguration config, IPluginResolver resolver, DataFactory data, string sectionPath,
-        int batchSize, int workers, int seed, IDetectionDataset? dataset = null)
+    /// <summary>The configured post-process and evaluator (cheap; resolve them before loading data so a bad name fails fast).</summary>
+    public static (IDetectionPostProcessor PostProcessor, IDetectionEvaluator Evaluator, string SaveKey) ResolveEvaluation(
+        IConfiguration config, IPluginResolver resolver)
     {
-        dataset ??= data.Dataset(sectionPath);
-        var loader = data.Loader(dataset, sectionPath,
-            new BatchLoaderSettings(batchSize, workers, Shuffle: false, DropLast: false, Augment: false, Seed: seed));
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
             string.IsNullOrWhiteSpace(postSection["name"]) ? DefaultPostProcess : null);
         var evalSection = config.GetSection("evaluator");
         var evaluator = resolver.Create<IDetectionEvaluator>(PluginKind.Evaluator, evalSection,
             string.IsNullOrWhiteSpace(evalSection["name"]) ? DefaultEvaluator : null);
-        return new ValidationSet(dataset, loader, evaluator, new DetectionRunner(post), config["evaluator:save_key"] ?? "mAP");
+        return (post, evaluator, config["evaluator:save_key"] ?? "mAP");
+    }
+
+    /// <summary>Builds the evaluation of <paramref name="sectionPath"/> (e.g. <c>data:val</c>).</summary>
+    public static ValidationSet Build(IConfiguration config, IPluginResolver resolver, DataFactory data, string sectionPath,
+        int batchSize, int workers, int seed, IDetectionDataset? dataset = null)
+    {
+        var (post, evaluator, saveKey) = ResolveEvaluation(config, resolver);
+        dataset ??= data.Dataset(sectionPath);
+        return Build(data, sectionPath, dataset, post, evaluator, saveKey, batchSize, workers, seed);
+    }
+
+    /// <summary>Builds the evaluation of a loaded dataset with already resolved parts.</summary>
+    public static ValidationSet Build(DataFactory data, string sectionPath, IDetectionDataset dataset,
+        IDetectionPostProcessor post, IDetectionEvaluator evaluator, string saveKey, int batchSize, int workers, int seed)
+    {
+        var loader = data.Loader(dataset, sectionPath,
+            new BatchLoaderSettings(batchSize, workers, Shuffle: false, DropLast: false, Augment: false, Seed: seed));
+        return new ValidationSet(dataset, loader, evaluator, new DetectionRunner(post), saveKey);
     }
 
     /// <summary>Runs <paramref name="model"/> on the split and evaluates; plots go to <paramref name="plotDirectory"/> when given.</summary>

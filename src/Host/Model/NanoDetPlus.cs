@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using TorchSharp.Utils;
@@ -36,6 +37,11 @@ public sealed class NanoDetPlus : DetectorModule
     /// <summary>Epoch from which aux gradients stop at the backbone and main neck.</summary>
     public int DetachEpoch { get; }
 
+    /// <summary>Convert the input to channels-last first (see <see cref="MemoryLayout"/>); results are identical.</summary>
+    public bool ChannelsLast { get; init; } = true;
+
+    private Tensor Prepare(Tensor images) => ChannelsLast ? MemoryLayout.ToChannelsLast(images) : images;
+
     public BackboneModule Backbone => _backbone;
     public NeckModule Fpn => _fpn;
     public HeadModule Head => _head;
@@ -51,7 +57,7 @@ public sealed class NanoDetPlus : DetectorModule
     public override Tensor forward(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var raw = _head.forward(_fpn.forward(_backbone.forward(images)));
+        var raw = _head.forward(_fpn.forward(_backbone.forward(Prepare(images))));
         int c = Layout.NumClasses;
         var scores = raw[.., .., ..c].sigmoid();
         var bins = raw[.., .., c..];
@@ -66,7 +72,7 @@ public sealed class NanoDetPlus : DetectorModule
     public override (Tensor Preds, Tensor? AuxPreds) ForwardTrain(Tensor images)
     {
         using var scope = NewDisposeScope();
-        var feats = _backbone.forward(images);
+        var feats = _backbone.forward(Prepare(images));
         var pan = _fpn.forward(feats);
         bool detach = Epoch >= DetachEpoch;
         var aux = _auxFpn.forward(detach ? feats.Select(f => f.detach()).ToArray() : feats);

@@ -30,6 +30,6 @@ public sealed class NanoDetPlusFactory : PluginFactory<NanoDetPlusOptions, Detec
             "twice the neck's out_channels (the aux head sees [main, aux] features)");
         ArchitectureChecks.AuxMatchesHead(head, auxHead, auxHeadSection);
         var auxFpn = resolver.Create<NeckModule>(PluginKind.Fpn, fpnSection);
-        return new NanoDetPlus(backbone, fpn, head, auxFpn, auxHead, options.DetachEpoch);
+        return new NanoDetPlus(backbone, fpn, head, auxFpn, auxHead, options.DetachEpoch) { ChannelsLast = options.ChannelsLast };
     }
 }

@@ -15,6 +15,12 @@ public sealed class NanoDetPlusOptions
     [Range(0, int.MaxValue)]
     public int DetachEpoch { get; set; } = 10;
 
+    /// <summary>
+    /// Run the network on channels-last activations (same results; about 2× faster on CPU for this network).
+    /// </summary>
+    [ConfigurationKeyName("channels_last")]
+    public bool ChannelsLast { get; set; } = true;
+
     [ConfigurationKeyName("backbone")]
     public Dictionary<string, object?>? Backbone { get; set; }
 

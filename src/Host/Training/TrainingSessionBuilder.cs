@@ -35,22 +35,31 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
         double gradClip = ReadDouble("grad_clip", 35);
         int logInterval = (int)ReadDouble("log:interval", 50);
 
-        // Data first: a missing dataset fails before the model is built.
+        // Everything cheap first (model, evaluator, device), so a bad name or value fails before data is loaded or
+        // generated; then the data, which fails on a missing dataset before any training work.
+        torch.manual_seed(schedule.Seed);
+        var device = DeviceSelector.Resolve(config, log);
+        var model = DetectorBuilder.Build(config, resolver);
+        var evalModel = DetectorBuilder.Build(config, resolver);
+        bool validate = config.GetSection("data:val").Exists();
+        var evaluation = validate ? ValidationSet.ResolveEvaluation(config, resolver) : default;
+
         var data = new DataFactory(config, resolver, log);
         var train = data.Dataset("data:train");
         if (train.Images.Count == 0)
             throw new InputDataException($"data:train: no usable images ({train.Report.Summary()})");
-        IDetectionDataset? val = null;
-        if (config.GetSection("data:val").Exists()) val = data.Dataset("data:val");
-        else log.LogWarning("data:val is not configured: training runs without validation or a best checkpoint");
-
-        torch.manual_seed(schedule.Seed);
-        var device = DeviceSelector.Resolve(config, log);
-        var model = DetectorBuilder.Build(config, resolver);
         CheckClasses(model, train.Classes);
-        if (val is not null && !val.Classes.Names.SequenceEqual(train.Classes.Names))
-            throw new ConfigurationException("data:val: class_names differ from data:train's");
-        var evalModel = DetectorBuilder.Build(config, resolver);
+        IDetectionDataset? val = null;
+        if (validate)
+        {
+            val = data.Dataset("data:val");
+            if (!val.Classes.Names.SequenceEqual(train.Classes.Names))
+                throw new ConfigurationException("data:val: class_names differ from data:train's");
+        }
+        else
+        {
+            log.LogWarning("data:val is not configured: training runs without validation or a best checkpoint");
+        }
         model.to(device);
         evalModel.to(device);
 
@@ -61,7 +70,9 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ConfigurationException(
                 $"device:batchsize_per_gpu: {batch} is larger than the {train.Images.Count} training images (the last incomplete batch is dropped)");
-        var validation = val is null ? null : ValidationSet.Build(config, resolver, data, "data:val", batch, workers, schedule.Seed, val);
+        var validation = val is null
+            ? null
+            : ValidationSet.Build(data, "data:val", val, evaluation.PostProcessor, evaluation.Evaluator, evaluation.SaveKey, batch, workers, schedule.Seed);
 
         if (resume is null && !string.IsNullOrWhiteSpace(schedule.LoadModel))
             LoadPretrained(model, schedule.LoadModel);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace NanoDet.Host.Tests.Cli;
 
 /// <summary>Runs the real <c>nanodet</c> executable (nanodet.dll in the test output) as a child process.</summary>
-internal static class CliProcess
+public static class CliProcess
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr)
     {
