@@ -14,13 +14,14 @@ public sealed class DataFactory(IConfiguration config, IPluginResolver resolver,
     public const string DefaultPipeline = "NanoDetPipeline";
     public const string DefaultLoader = "ThreadedBatchLoader";
 
-    /// <summary>Loads the dataset of <paramref name="sectionPath"/> and logs its summary (what was skipped and why).</summary>
+    /// <summary>Loads the dataset of <paramref name="sectionPath"/> (dataset plugins log their own load summary).</summary>
     public IDetectionDataset Dataset(string sectionPath)
     {
         var section = config.GetSection(sectionPath);
         if (!section.Exists()) throw new ConfigurationException($"{sectionPath}: missing (a dataset section with a name, e.g. XMLDataset)");
         var dataset = resolver.Create<IDetectionDataset>(PluginKind.Dataset, section);
-        log.LogInformation("{Summary}", dataset.Report.Summary());
+        if (dataset.Images.Count == 0)
+            log.LogWarning("{Section}: no usable images ({Summary})", sectionPath, dataset.Report.Summary());
         return dataset;
     }
 

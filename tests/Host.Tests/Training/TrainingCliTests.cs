@@ -167,4 +167,32 @@ public class TrainingCliTests(UninterruptedRun full) : IClassFixture<Uninterrupt
         Assert.Contains("data:train:ann_path: folder not found", r.StdErr);
         Assert.DoesNotContain("epoch 1/", r.StdErr);
     }
+
+    [Fact]
+    public void Training_and_evaluation_run_unchanged_on_a_dataset_in_SJTU_txt_format()
+    {
+        // Issue 9: write the tiny synthetic set as SJTU txt files, then train and evaluate on them with YoloPointsDataset.
+        var data = Path.Combine(full.Root, "sjtu");
+        var synth = CliProcess.Run(full.Root, "synth", "--config", TrainingCli.Config, "--output", data, "--count", "16",
+            "--val-count", "8", "--format", "txt");
+        Assert.True(synth.ExitCode == 0, synth.All);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "train", "labels"), "*.txt"));
+        Assert.False(Directory.Exists(Path.Combine(data, "train", "xml")));
+
+        var dir = Path.Combine(full.Root, "sjtu-run");
+        var sets = new List<string>();
+        foreach (var split in new[] { "train", "val" })
+        {
+            sets.AddRange(["--set", $"data:{split}:name=YoloPointsDataset",
+                "--set", $"data:{split}:img_path={Path.Combine(data, split, "images")}",
+                "--set", $"data:{split}:ann_path={Path.Combine(data, split, "labels")}"]);
+        }
+        var train = TrainingCli.Train(full, dir, [.. sets, "--set", "schedule:total_epochs=1", "--set", "device:batchsize_per_gpu=4"]);
+        Assert.True(train.ExitCode == 0, train.All);
+        Assert.Contains("train: 16 images", train.StdErr);
+
+        var eval = CliProcess.Run(full.Root, "eval", "--checkpoint", Path.Combine(dir, "model_last.safetensors"));
+        Assert.True(eval.ExitCode == 0, eval.All);
+        Assert.Contains("Average Precision", eval.StdOut);
+    }
 }
