@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
@@ -75,6 +76,7 @@ public sealed class TrainBenchmark : IBenchmark
             }
             using var batch = e.Current;
             Lap("data wait");
+            using var quiet = GcQuietRegion.Enter();
             using var scope = NewDisposeScope();
             s.LearningRate.Apply(s.Optimizer, step, 0);
             var targets = DetectionTargets.FromBatch(batch, s.Device, withPoints);

@@ -1,5 +1,6 @@
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -26,6 +27,7 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
         foreach (var batch in loader.Batches(0, cancellation: cancellation))
         {
             using (batch)
+            using (GcQuietRegion.Enter())
             using (var scope = NewDisposeScope())
             {
                 var output = model.forward(batch.Images.to(device)).cpu().contiguous();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
@@ -108,6 +109,8 @@ public sealed class Trainer(TrainingSession session, ILogger log)
     /// <summary>One optimizer step; false when the loss or the gradient norm is not finite (nothing is updated).</summary>
     private bool Step(DetectionBatch batch, int epoch, TrainingState state, LossMeter meter, bool withPoints, out double lr)
     {
+        // No collection while this step's native calls run (TorchSharp Scalar lifetime race, see GcQuietRegion).
+        using var quiet = GcQuietRegion.Enter();
         using var scope = NewDisposeScope();
         lr = s.LearningRate.Apply(s.Optimizer, state.GlobalStep, epoch);
         var images = batch.Images.to(s.Device);
