@@ -8,12 +8,19 @@ namespace NanoDet.Host.Runtime;
 /// </summary>
 public static class ConsoleUi
 {
-    private static readonly Lazy<IAnsiConsole> Instance = new(() => AnsiConsole.Create(new AnsiConsoleSettings
+    private static readonly Lazy<IAnsiConsole> Instance = new(() =>
     {
-        Out = new AnsiConsoleOutput(Console.Error),
-        Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
-        Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
-    }));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Error),
+            Interactive = Console.IsErrorRedirected ? InteractionSupport.No : InteractionSupport.Detect,
+            Ansi = Environment.GetEnvironmentVariable("NO_COLOR") is null ? AnsiSupport.Detect : AnsiSupport.No,
+        });
+        // Redirected (a log file, a pipe, CI): no terminal width to respect, so one message stays one line
+        // instead of being wrapped at Spectre's default 80 columns.
+        if (Console.IsErrorRedirected) console.Profile.Width = 4096;
+        return console;
+    });
 
     /// <summary>Console for logs and progress (stderr).</summary>
     public static IAnsiConsole Error => Instance.Value;
