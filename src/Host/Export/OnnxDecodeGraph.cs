@@ -27,7 +27,15 @@ public static class OnnxDecodeGraph
         var project = g.Constant("project", Enumerable.Range(0, bins).Select(i => (float)i).ToArray(), [bins, 1]);
         var expected = g.Reshape(g.MatMul(g.SoftmaxLastAxis(logits), project), b, n, groups);
         var pixels = g.Binary("Add", g.Binary("Mul", expected, g.Constant("scale", scale, [n, groups])), g.Constant("offset", offset, [n, groups]));
-        var clamped = g.Binary("Min", g.Binary("Max", pixels, g.Constant("zero", [0f], [1])), g.Constant("limit", limit, [groups]));
+        // clamp(v, 0, L) = L − relu(L − relu(v)), L = W for x and H for y: Relu and Mul/Add with constants load in
+        // every OpenCV DNN build (4.6 rejects Min/Max with a constant and the opset-11 Clip); the result differs
+        // from the exact clamp by at most one float rounding of L (≈ 3e-5 px at 512).
+        var minusOne = g.Constant("minus_one", [-1f], [1]);
+        var limits = g.Constant("limit", limit, [groups]);
+        var low = g.Op("Relu", [pixels], pixels.Shape);
+        var room = g.Binary("Add", g.Binary("Mul", low, minusOne), limits);
+        var headroom = g.Op("Relu", [room], room.Shape);
+        var clamped = g.Binary("Add", g.Binary("Mul", headroom, minusOne), limits);
         return g.Concat([scores, clamped], 2);
     }
 
