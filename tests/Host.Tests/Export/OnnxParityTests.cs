@@ -15,14 +15,15 @@ namespace NanoDet.Host.Tests.Export;
 public class OnnxParityTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(320, 320)]
-    [InlineData(320, 192)] // non-square: W 320, H 192 → input [1, 3, 192, 320]
-    public void Onnx_runtime_and_opencv_match_torch(int width, int height)
+    [InlineData(320, 320, 11)]
+    [InlineData(320, 192, 11)] // non-square: W 320, H 192 → input [1, 3, 192, 320]
+    [InlineData(256, 256, 17)] // the highest opset --opset accepts
+    public void Onnx_runtime_and_opencv_match_torch(int width, int height, int opset)
     {
         using var model = ExportFixture.TinyModel();
         var dir = TestPaths.NewTempDir("onnx-parity");
         var path = Path.Combine(dir, "model.onnx");
-        var result = OnnxExporter.Export(model, new OnnxExportOptions(width, height));
+        var result = OnnxExporter.Export(model, new OnnxExportOptions(width, height, Opset: opset));
         OnnxExporter.Write(result, path);
         Assert.Equal(new long[] { 1, 3, height, width }, result.InputShape);
 
@@ -41,7 +42,7 @@ public class OnnxParityTests(ITestOutputHelper output)
                 var actual = backend.Run(input, 1, height, width);
                 Assert.Equal(expected.Shape, actual.Shape);
                 var (scoreErr, logitErr) = Parity.MaxErrors(expected.Values, actual.Values, (int)expected.Shape[2], c);
-                output.WriteLine($"{backend.Name} {width}x{height}: max |Δscore| = {scoreErr:E2}, max |Δlogit|/(1+|x|) = {logitErr:E2}");
+                output.WriteLine($"{backend.Name} {width}x{height} opset {opset}: max |Δscore| = {scoreErr:E2}, max |Δlogit|/(1+|x|) = {logitErr:E2}");
                 Assert.True(scoreErr <= 1e-4, $"{backend.Name}: class score error {scoreErr}");
                 Assert.True(logitErr <= 1e-4, $"{backend.Name}: logit error {logitErr}");
             }
