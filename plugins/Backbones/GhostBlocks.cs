@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace NanoDet.Backbones;
 /// <c>blocks</c> = Sequential of GhostBottleneck(in, out·expand, out). Blocks after the first take <c>out</c> channels
 /// (NanoDet builds every block with <c>in</c> channels, which cannot run when num_blocks &gt; 1).
 /// </summary>
-public sealed class GhostBlocks : nn.Module<Tensor, Tensor>
+public sealed class GhostBlocks : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "reduce_conv")] private readonly ConvModule? _reduceConv;
     [ComponentName(Name = "blocks")] private readonly Sequential _blocks;
@@ -38,5 +39,16 @@ public sealed class GhostBlocks : nn.Module<Tensor, Tensor>
         if (_reduceConv is null) return _blocks.forward(x);
         using var scope = NewDisposeScope();
         return (_blocks.forward(x) + _reduceConv.forward(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>blocks(x), plus reduce_conv(x) when the residual is used.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        OnnxValue y;
+        using (graph.Scope("blocks")) y = graph.Module(_blocks, inputs[0]);
+        if (_reduceConv is null) return [y];
+        OnnxValue r;
+        using (graph.Scope("reduce_conv")) r = graph.Module(_reduceConv, inputs[0]);
+        return [graph.Binary("Add", y, r)];
     }
 }

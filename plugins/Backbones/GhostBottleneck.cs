@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -10,7 +11,7 @@ namespace NanoDet.Backbones;
 /// activation) → <c>ghost2</c> (none), plus a <c>shortcut</c> = [DW k×k, BN, 1×1, BN] when in ≠ out (identity
 /// otherwise). No activation after the sum. The stride-2 depthwise stage and SE of GhostNet are never built here.
 /// </summary>
-public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
+public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "ghost1")] private readonly GhostModule _ghost1;
     [ComponentName(Name = "ghost2")] private readonly GhostModule _ghost2;
@@ -42,5 +43,16 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>
         var y = _ghost2.forward(_ghost1.forward(x));
         var residual = _identityShortcut ? x : _shortcut.forward(x);
         return (y + residual).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>ghost2(ghost1(x)) + shortcut(x).</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        var x = inputs[0];
+        OnnxValue y, residual;
+        using (graph.Scope("ghost1")) y = graph.Module(_ghost1, x);
+        using (graph.Scope("ghost2")) y = graph.Module(_ghost2, y);
+        using (graph.Scope("shortcut")) residual = _identityShortcut ? x : graph.Module(_shortcut, x);
+        return [graph.Binary("Add", y, residual)];
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace NanoDet.Backbones;
 /// BN, act or empty] and <c>cheap_operation</c> = [depthwise 3×3 conv, BN, act or empty]; output = concat of both.
 /// The empty placeholder keeps the Sequential index 2 as in NanoDet. Convs use the framework's default init.
 /// </summary>
-public sealed class GhostModule : nn.Module<Tensor, Tensor>
+public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "primary_conv")] private readonly Sequential _primary;
     [ComponentName(Name = "cheap_operation")] private readonly Sequential _cheap;
@@ -44,5 +45,14 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>
         var x1 = _primary.forward(x);
         var x2 = _cheap.forward(x1);
         return cat([x1, x2], 1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>primary_conv → cheap_operation, concatenated on channels.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        OnnxValue x1, x2;
+        using (graph.Scope("primary_conv")) x1 = graph.Module(_primary, inputs[0]);
+        using (graph.Scope("cheap_operation")) x2 = graph.Module(_cheap, x1);
+        return [graph.Concat([x1, x2], 1)];
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
@@ -12,7 +13,7 @@ namespace NanoDet.Backbones;
 /// a bottom-up path of <c>downsamples</c> + <c>bottom_up_blocks</c> on [downsampled, lateral], and extra levels
 /// <c>extra_lvl_in_conv</c>(reduced top input) + <c>extra_lvl_out_conv</c>(last output).
 /// </summary>
-public sealed class GhostPan : NeckModule
+public sealed class GhostPan : NeckModule, IOnnxExportable
 {
     [ComponentName(Name = "reduce_layers")] private readonly ModuleList<ConvModule> _reduceLayers = new();
     [ComponentName(Name = "top_down_blocks")] private readonly ModuleList<GhostBlocks> _topDownBlocks = new();
@@ -113,5 +114,43 @@ public sealed class GhostPan : NeckModule
             ? nn.functional.interpolate(x, scale_factor: [s, s], mode: InterpolationMode.Nearest)
             : nn.functional.interpolate(x, scale_factor: [s, s], mode: InterpolationMode.Bilinear,
                 align_corners: _upsample.AlignCorners ?? false);
+    }
+
+    /// <summary>The same top-down, bottom-up and extra-level paths as <see cref="forward"/>.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        if (inputs.Count != _inChannels.Length)
+            throw new ArgumentException($"GhostPAN expects {_inChannels.Length} feature maps, got {inputs.Count}");
+        int n = inputs.Count;
+        var reduced = new OnnxValue[n];
+        for (int i = 0; i < n; i++)
+            using (graph.Scope($"reduce_layers.{i}")) reduced[i] = graph.Module(_reduceLayers[i], inputs[i]);
+
+        var inner = new OnnxValue[n];
+        inner[n - 1] = reduced[n - 1];
+        for (int idx = n - 1; idx > 0; idx--)
+        {
+            var up = graph.Upsample(inner[idx], _upsample.ScaleFactor, _upsample.Mode != "nearest", _upsample.AlignCorners ?? false);
+            using (graph.Scope($"top_down_blocks.{n - 1 - idx}"))
+                inner[idx - 1] = graph.Module(_topDownBlocks[n - 1 - idx], graph.Concat([up, reduced[idx - 1]], 1));
+        }
+
+        var levels = new List<OnnxValue> { inner[0] };
+        for (int idx = 0; idx < n - 1; idx++)
+        {
+            OnnxValue down;
+            using (graph.Scope($"downsamples.{idx}")) down = graph.Module(_downsamples[idx], levels[^1]);
+            using (graph.Scope($"bottom_up_blocks.{idx}"))
+                levels.Add(graph.Module(_bottomUpBlocks[idx], graph.Concat([down, inner[idx + 1]], 1)));
+        }
+
+        for (int e = 0; e < _extraIn.Count; e++)
+        {
+            OnnxValue a, b;
+            using (graph.Scope($"extra_lvl_in_conv.{e}")) a = graph.Module(_extraIn[e], reduced[n - 1]);
+            using (graph.Scope($"extra_lvl_out_conv.{e}")) b = graph.Module(_extraOut[e], levels[^1]);
+            levels.Add(graph.Binary("Add", a, b));
+        }
+        return levels;
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
@@ -13,7 +14,7 @@ namespace NanoDet.Backbones;
 /// <c>stage4.conv5</c>. Outputs the selected stages at strides 8, 16, 32. Key names equal torchvision's
 /// <c>shufflenet_v2_x*</c> minus <c>conv5</c>/<c>fc</c>.
 /// </summary>
-public sealed class ShuffleNetV2 : BackboneModule
+public sealed class ShuffleNetV2 : BackboneModule, IOnnxExportable
 {
     private static readonly int[] StageRepeats = [4, 8, 4];
 
@@ -119,5 +120,21 @@ public sealed class ShuffleNetV2 : BackboneModule
                     break;
             }
         }
+    }
+
+    /// <summary>[B, 3, H, W] → the selected stage maps, as <see cref="forward"/>.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        OnnxValue y;
+        using (graph.Scope("conv1")) y = graph.Module(_conv1, inputs[0]);
+        using (graph.Scope("maxpool")) y = graph.Module(_maxpool, y);
+        var outputs = new List<OnnxValue>(_outStages.Length);
+        Sequential[] stages = [_stage2, _stage3, _stage4];
+        for (int s = 2; s <= 4; s++)
+        {
+            using (graph.Scope($"stage{s}")) y = graph.Module(stages[s - 2], y);
+            if (_outStages.Contains(s)) outputs.Add(y);
+        }
+        return outputs;
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -12,7 +13,7 @@ namespace NanoDet.Backbones;
 /// BN, act]. Stride 1 splits the channels in half and transforms only the second half; both cases end with a
 /// channel shuffle of 2 groups. All convs are bias-free.
 /// </summary>
-public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>
+public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "branch1")] private readonly Sequential _branch1;
     [ComponentName(Name = "branch2")] private readonly Sequential _branch2;
@@ -81,5 +82,34 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>
         if (MemoryLayout.IsChannelsLast(x))
             return x.permute(0, 2, 3, 1).reshape(b, h, w, groups, c / groups).transpose(3, 4).reshape(b, h, w, c).permute(0, 3, 1, 2);
         return x.view(b, groups, c / groups, h, w).transpose(1, 2).contiguous().view(b, c, h, w);
+    }
+
+    /// <summary>
+    /// Split (Slice) or both branches, Concat, then the channel shuffle as Reshape [B, 2, C/2, H, W] → Transpose
+    /// (0, 2, 1, 3, 4) → Reshape [B, C, H, W], the pattern ONNX runtimes recognise.
+    /// </summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        var x = inputs[0];
+        OnnxValue joined;
+        if (_stride == 1)
+        {
+            long half = x.Shape[1] / 2;
+            var first = graph.Slice(x, 1, 0, half);
+            OnnxValue second;
+            using (graph.Scope("branch2")) second = graph.Module(_branch2, graph.Slice(x, 1, half, x.Shape[1]));
+            joined = graph.Concat([first, second], 1);
+        }
+        else
+        {
+            OnnxValue a, b;
+            using (graph.Scope("branch1")) a = graph.Module(_branch1, x);
+            using (graph.Scope("branch2")) b = graph.Module(_branch2, x);
+            joined = graph.Concat([a, b], 1);
+        }
+        var (n, c, h, w) = (joined.Shape[0], joined.Shape[1], joined.Shape[2], joined.Shape[3]);
+        var grouped = graph.Reshape(joined, n, 2, c / 2, h, w);
+        var swapped = graph.Transpose(grouped, 0, 2, 1, 3, 4);
+        return [graph.Reshape(swapped, n, c, h, w)];
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
@@ -13,7 +14,7 @@ namespace NanoDet.Heads;
 /// K = C + (4 + 2·points)·(R+1) channels are the class logits, the 4 box-side distributions and the corner
 /// distributions. <c>num_points = 0</c> is NanoDet-Plus exactly (same keys and shapes as the official model).
 /// </summary>
-public sealed class NanoDetPlusHead : HeadModule, ITrainableHead
+public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportable
 {
     /// <summary>Initial bias of every gfl_cls entry: −ln 99, so the first class probabilities are 0.01.</summary>
     public const double PriorBias = -4.595;
@@ -91,5 +92,25 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead
         foreach (var (_, m) in _clsConvs.named_modules())
             if (m is Conv2d conv) WeightInit.Normal(conv, 0.01);
         foreach (var conv in _gflCls) WeightInit.Normal(conv, 0.01, PriorBias);
+    }
+
+    /// <summary>
+    /// Per level cls_convs → gfl_cls → Reshape [B, K, H·W]; Concat on axis 2 → Transpose → [B, N, K] raw (as
+    /// <see cref="forward"/>: no sigmoid here).
+    /// </summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        if (inputs.Count != _gflCls.Count)
+            throw new ArgumentException($"NanoDetPlusHead expects {_gflCls.Count} levels (strides), got {inputs.Count}");
+        var levels = new OnnxValue[inputs.Count];
+        for (int l = 0; l < inputs.Count; l++)
+        {
+            var x = inputs[l];
+            for (int i = 0; i < _clsConvs[l].Count; i++)
+                using (graph.Scope($"cls_convs.{l}.{i}")) x = graph.Module(_clsConvs[l][i], x);
+            using (graph.Scope($"gfl_cls.{l}")) x = graph.Conv(x, _gflCls[l]);
+            levels[l] = graph.Reshape(x, x.Shape[0], x.Shape[1], x.Shape[2] * x.Shape[3]);
+        }
+        return [graph.Transpose(graph.Concat(levels, 2), 0, 2, 1)];
     }
 }

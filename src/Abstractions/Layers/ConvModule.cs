@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -10,7 +11,7 @@ namespace NanoDet.Abstractions.Layers;
 /// <c>bn</c> or <c>gn</c>, then <c>act</c>. The conv has a bias only when there is no norm. Initialised with
 /// Kaiming-normal (fan_out) and norm weight 1, bias 0.
 /// </summary>
-public sealed class ConvModule : nn.Module<Tensor, Tensor>
+public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "conv")] private readonly Conv2d _conv;
     // Two fields so each carries its state_dict name (TorchSharp registers module fields by component name).
@@ -52,5 +53,14 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
         if (Norm is { } norm) y = norm.forward(y);
         if (_act is not null) y = _act.forward(y);
         return y;
+    }
+
+    /// <summary>Conv (BatchNorm folded in) → activation. GroupNorm has no eval-time folding and is not exported.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        if (_gn is not null)
+            throw new NotSupportedException("ConvModule with GroupNorm cannot be exported to ONNX (only BatchNorm is folded)");
+        var y = graph.Conv(inputs[0], _conv, _bn as BatchNorm2d);
+        return [graph.Activation(y, _act)];
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -11,7 +12,7 @@ namespace NanoDet.Abstractions.Layers;
 /// order, so the state_dict keys and their order match). The same activation layer is applied twice. Convs have a bias
 /// only without a norm. Initialised with Kaiming-normal (fan_out), norms weight 1, bias 0.
 /// </summary>
-public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>
+public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "depthwise")] private readonly Conv2d _depthwise;
     [ComponentName(Name = "pointwise")] private readonly Conv2d _pointwise;
@@ -57,5 +58,14 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>
         if (_pwnorm is not null) y = _pwnorm.forward(y);
         if (_act is not null) y = _act.forward(y);
         return y;
+    }
+
+    /// <summary>Depthwise conv (dwnorm folded) → act → pointwise conv (pwnorm folded) → act.</summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        if (_dwnorm is not null and not BatchNorm2d || _pwnorm is not null and not BatchNorm2d)
+            throw new NotSupportedException("DepthwiseConvModule with GroupNorm cannot be exported to ONNX (only BatchNorm is folded)");
+        var y = graph.Activation(graph.Conv(inputs[0], _depthwise, _dwnorm as BatchNorm2d), _act);
+        return [graph.Activation(graph.Conv(y, _pointwise, _pwnorm as BatchNorm2d), _act)];
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
@@ -11,7 +12,7 @@ namespace NanoDet.Host.Model;
 /// <c>aux_fpn</c>, <c>aux_head</c> (NanoDet's state_dict order). <see cref="forward"/> is the inference/export path
 /// (no aux parts, class scores after sigmoid); <see cref="ForwardTrain"/> also runs the assign-guidance branch.
 /// </summary>
-public sealed class NanoDetPlus : DetectorModule
+public sealed class NanoDetPlus : DetectorModule, IOnnxExportable
 {
     [ComponentName(Name = "backbone")] private readonly BackboneModule _backbone;
     [ComponentName(Name = "fpn")] private readonly NeckModule _fpn;
@@ -92,4 +93,21 @@ public sealed class NanoDetPlus : DetectorModule
 
     public override bool IsTrainingOnly(string stateDictKey) =>
         stateDictKey.StartsWith("aux_fpn.", StringComparison.Ordinal) || stateDictKey.StartsWith("aux_head.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The inference path as ONNX: backbone → fpn → head, then Slice/Sigmoid/Concat so only the first C channels
+    /// get the sigmoid ([B, 3, H, W] → [B, N, K]). The aux branch is not part of the graph.
+    /// </summary>
+    public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+    {
+        IReadOnlyList<OnnxValue> feats, pan, raw;
+        using (graph.Scope("backbone")) feats = graph.Module(_backbone, inputs);
+        using (graph.Scope("fpn")) pan = graph.Module(_fpn, feats);
+        using (graph.Scope("head")) raw = graph.Module(_head, pan);
+        var output = raw[0];
+        int c = Layout.NumClasses;
+        var scores = graph.Sigmoid(graph.Slice(output, 2, 0, c));
+        var bins = graph.Slice(output, 2, c, output.Shape[2]);
+        return [graph.Concat([scores, bins], 2)];
+    }
 }

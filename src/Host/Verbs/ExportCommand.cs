@@ -1,16 +1,92 @@
 using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Export;
+using NanoDet.Host.Inference;
+using NanoDet.Host.Model;
+using static TorchSharp.torch;
 
 namespace NanoDet.Host.Verbs;
 
-/// <summary><c>nanodet export</c> (capability not built yet: exits 2).</summary>
+/// <summary>
+/// <c>nanodet export --checkpoint CKPT --format onnx|safetensors [--output FILE] [--decode] [--input-size WxH]
+/// [--dynamic-batch] [--opset N]</c>: an ONNX graph with NanoDet's convention (our own writer, BatchNorm folded) or
+/// self-describing inference weights. The architecture comes from the checkpoint's embedded configuration, or from
+/// <c>--config</c> for a PyTorch .pth/.ckpt.
+/// </summary>
 public static class ExportCommand
 {
     public static Command Build(CommandRunner runner)
     {
-        _ = runner;
-        var cmd = new Command("export", "(not available yet)");
-        cmd.SetAction(_ => CommandRunner.NotAvailable("export"));
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Weights: a checkpoint of this tool (.safetensors) or a PyTorch .pth/.ckpt (architecture from --config)", HelpName = "CKPT", Required = true };
+        var format = new Option<string>("--format") { Description = "onnx or safetensors", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong("onnx", "safetensors");
+        var output = new Option<string?>("--output") { Description = "Output file (default: beside the checkpoint, .onnx or .inference.safetensors)", HelpName = "FILE" };
+        var decode = new Option<bool>("--decode") { Description = "ONNX: also decode in the graph; output [1, N, C + 4 + 8]: scores, box x1,y1,x2,y2, corners TL,BL,BR,TR in input pixels" };
+        var inputSize = new Option<string?>("--input-size") { Description = "Network input WxH (default: data:val:input_size); multiples of 32", HelpName = "WxH" };
+        var dynamicBatch = new Option<bool>("--dynamic-batch") { Description = "ONNX: symbolic batch dimension" };
+        var opset = new Option<int>("--opset") { Description = "ONNX opset (11..17)", DefaultValueFactory = _ => 11 };
+        var cmd = new Command("export", "Export a checkpoint: ONNX (NanoDet's convention, optional in-graph decode) or inference safetensors");
+        foreach (var o in new Option[] { checkpoint, format, output, decode, inputSize, dynamicBatch, opset }) cmd.Options.Add(o);
+
+        cmd.SetAction((parse, ct) =>
+        {
+            var ckpt = parse.GetValue(checkpoint)!;
+            return runner.RunAsync(parse, "export", logToFile: false, (services, _) =>
+            {
+                var config = services.GetRequiredService<IConfiguration>();
+                var resolver = services.GetRequiredService<IPluginResolver>();
+                var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Export");
+                var size = ModelInfo.InputSize(config, parse.GetValue(inputSize), ckpt);
+                var kind = parse.GetValue(format)!;
+                if (kind == "safetensors")
+                {
+                    if (parse.GetValue(decode) || parse.GetValue(dynamicBatch))
+                        throw new ConfigurationException("--decode and --dynamic-batch apply to --format onnx only");
+                    return Task.FromResult(ExportSafetensors(config, resolver, ckpt, size, parse.GetValue(output)));
+                }
+                var options = new OnnxExportOptions(size.Width, size.Height, parse.GetValue(decode), parse.GetValue(dynamicBatch), parse.GetValue(opset));
+                return Task.FromResult(ExportOnnx(config, resolver, log, ckpt, options, parse.GetValue(output)));
+            }, embeddedFrom: _ => ckpt);
+        });
         return cmd;
     }
+
+    private static int ExportOnnx(IConfiguration config, IPluginResolver resolver, ILogger log, string ckpt, OnnxExportOptions options, string? output)
+    {
+        if (options.Opset is < 11 or > 17) throw new ConfigurationException($"--opset: {options.Opset} is not supported (11..17)");
+        var path = Path.GetFullPath(output ?? Path.ChangeExtension(ckpt, options.Decode ? ".decoded.onnx" : ".onnx"));
+        using var model = DetectorCheckpoint.Load(ckpt, config, resolver, CPU, log);
+        var result = OnnxModelFile.Write(model, config, ckpt, options, path);
+        Console.Out.WriteLine($"onnx: {path} ({new FileInfo(path).Length / 1024.0:F0} KiB, opset {options.Opset})");
+        Console.Out.WriteLine($"input: data [{Shape(result.InputShape, options.DynamicBatch)}] normalised BGR");
+        Console.Out.WriteLine($"output: output [{Shape(result.OutputShape, options.DynamicBatch)}] " +
+                              (options.Decode ? "(scores, x1 y1 x2 y2, TL BL BR TR corners in input pixels)" : "(scores after sigmoid, bin logits)"));
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"FLOPs: {result.GigaFlops:F3} G (2 × {result.ConvMacs / 1e9:F4} G conv MACs), conv weights {result.ConvWeights:N0}"));
+        Console.Out.WriteLine($"ops: {string.Join(", ", result.OpTypes)}");
+        return ExitCodes.Success;
+    }
+
+    private static int ExportSafetensors(IConfiguration config, IPluginResolver resolver, string ckpt, (int Width, int Height) size, string? output)
+    {
+        var path = Path.GetFullPath(output ?? Path.ChangeExtension(ckpt, ".inference.safetensors"));
+        if (string.Equals(path, Path.GetFullPath(ckpt), StringComparison.Ordinal))
+            throw new ConfigurationException("--output: refusing to overwrite the checkpoint being read");
+        using var model = DetectorBuilder.Build(config, resolver);
+        var classes = ModelInfo.ClassNames(config, ckpt, model.Layout.NumClasses);
+        var result = InferenceWeightsExporter.Export(model, ckpt, config, classes, size, path);
+        Console.Out.WriteLine($"source: {ckpt}: {result.SourceDescription}");
+        Console.Out.WriteLine($"weights used: {result.Weights}");
+        Console.Out.WriteLine($"load: {result.Load}");
+        Console.Out.WriteLine($"safetensors: {path} ({result.Tensors} tensors, aux branch dropped; config, class names ({classes.Count}), input size {size.Width}x{size.Height} in metadata)");
+        return ExitCodes.Success;
+    }
+
+    private static string Shape(long[] shape, bool dynamicBatch) =>
+        string.Join(", ", shape.Select((d, i) => i == 0 && dynamicBatch ? "batch" : d.ToString(CultureInfo.InvariantCulture)));
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Model;
+using NanoDet.Host.Configuration;
+using NanoDet.Host.Training;
+using NanoDet.Host.Weights;
+using NanoDet.Host.Weights.PyTorch;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Export;
+
+/// <summary>
+/// <c>nanodet export --format safetensors</c>: inference weights (backbone, fpn, head; the aux branch dropped) of a
+/// checkpoint of this tool or of a PyTorch .pth/.ckpt (EMA weights preferred, as NanoDet loads them), loaded strictly
+/// into the configured architecture so a file that does not fit is refused, written as a self-describing safetensors
+/// file (config, class names, input size, which weights) that predict, eval and export accept as a checkpoint.
+/// </summary>
+public static class InferenceWeightsExporter
+{
+    /// <summary>Which weights of the source went into the file: <c>ema</c>, <c>raw</c>, <c>mixed</c> or <c>as stored</c>.</summary>
+    public sealed record Result(string Weights, string SourceDescription, int Tensors, string Load);
+
+    public static Result Export(DetectorModule model, string source, IConfiguration config, IReadOnlyList<string> classNames,
+        (int Width, int Height) inputSize, string output)
+    {
+        using var scope = NewDisposeScope();
+        List<(string Key, Tensor Value)> entries;
+        string description, weights;
+        string? epoch = null;
+        if (CheckpointFileSniffer.IsSafetensors(source))
+        {
+            var (read, meta) = WeightsFile.Read(source);
+            entries = read;
+            weights = meta.TryGetValue("weights", out var w) ? w : "as stored";
+            epoch = meta.TryGetValue("epoch", out var e) ? e : null;
+            description = $"safetensors, {entries.Count} tensors, {weights} weights";
+        }
+        else
+        {
+            using var checkpoint = CheckpointReader.Read(source);
+            var m = checkpoint.Metadata;
+            weights = m.Weights switch
+            {
+                CheckpointWeights.Ema => "ema",
+                CheckpointWeights.Raw => "raw",
+                CheckpointWeights.Mixed => "mixed",
+                _ => "as stored",
+            };
+            epoch = m.Epoch?.ToString(CultureInfo.InvariantCulture);
+            description = m.Describe();
+            entries = checkpoint.DetachStateDict().Select(kv => (kv.Key, kv.Value)).ToList();
+        }
+        var report = StateDictLoader.LoadStrict(model, entries, source, model.IsTrainingOnly);
+
+        var metadata = new Dictionary<string, string>
+        {
+            [CheckpointStore.FormatKey] = CheckpointStore.FormatValue,
+            [CheckpointStore.ConfigKey] = ConfigJson.FromConfiguration(config, "Serilog"),
+            [CheckpointStore.ClassNamesKey] = JsonSerializer.Serialize(classNames),
+            ["input_size"] = $"{inputSize.Width}x{inputSize.Height}",
+            ["weights"] = weights,
+            ["source"] = Path.GetFileName(source),
+        };
+        if (epoch is not null) metadata["epoch"] = epoch;
+        var tmp = output + ".tmp";
+        WeightsFile.Save(model, tmp, metadata, include: k => !model.IsTrainingOnly(k));
+        File.Move(tmp, output, overwrite: true);
+        int count = ModuleStateDict.Ordered(model).Count(e => !model.IsTrainingOnly(e.Key));
+        return new Result(weights, description, count, report.Summary());
+    }
+}

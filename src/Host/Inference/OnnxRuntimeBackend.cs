@@ -1,0 +1,49 @@
+using Microsoft.ML.OnnxRuntime;
+using NanoDet.Abstractions.Plugins;
+
+namespace NanoDet.Host.Inference;
+
+/// <summary>ONNX Runtime (CPU execution provider) on an exported file; graph optimisations at their default level.</summary>
+public sealed class OnnxRuntimeBackend : IInferenceBackend
+{
+    private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
+    private readonly string _input;
+    private readonly string _output;
+
+    /// <param name="path">The .onnx file.</param>
+    /// <param name="decodedChannels">Output channels that mean "decoded" (C + 4 + 2·points).</param>
+    public OnnxRuntimeBackend(string path, int decodedChannels)
+    {
+        if (!File.Exists(path)) throw new InputDataException($"{path}: ONNX file not found");
+        try
+        {
+            _session = new InferenceSession(path);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InputDataException($"{path}: ONNX Runtime cannot load the model ({e.Message})", e);
+        }
+        _input = _session.InputNames[0];
+        _output = _session.OutputNames[0];
+        Decoded = OnnxFileInfo.Read(path).IsDecoded(decodedChannels);
+    }
+
+    public string Name => "onnxruntime";
+
+    public bool Decoded { get; }
+
+    public BackendOutput Run(float[] input, int batch, int height, int width)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(input, [batch, 3, height, width]);
+        using var results = _session.Run(_runOptions, [_input], [value], [_output]);
+        var output = results[0];
+        return new BackendOutput(output.GetTensorDataAsSpan<float>().ToArray(), output.GetTensorTypeAndShape().Shape);
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Evaluation;
+using NanoDet.Host.Runtime;
+using OpenCvSharp;
+using Spectre.Console;
+
+namespace NanoDet.Host.Inference;
+
+/// <summary>
+/// Runs a <see cref="Detector"/> over a <see cref="PredictInput"/>: annotated images (same relative names) or an
+/// annotated video in the output folder, <c>predictions.json</c>, a progress bar with frames per second, and a
+/// summary. Unreadable images or videos are reported one line each and skipped.
+/// </summary>
+public sealed class PredictRun(Detector detector, DetectionPainter painter, ClassTable classes, string outputDir, ILogger log)
+{
+    public const string ResultsFileName = "predictions.json";
+
+    /// <summary>What a run did.</summary>
+    public sealed record Summary(int Processed, int Skipped, int Detections, int Drawn, double Seconds, string ResultsPath, IReadOnlyList<string> Outputs)
+    {
+        public double PerSecond => Seconds > 0 ? Processed / Seconds : 0;
+    }
+
+    private readonly List<PredictionRecord> _records = [];
+    private readonly List<string> _outputs = [];
+    private int _processed, _skipped, _detections, _drawn;
+
+    public Summary Run(PredictInput input, CancellationToken cancellation)
+    {
+        Directory.CreateDirectory(outputDir);
+        var watch = Stopwatch.StartNew();
+        if (input.Kind == PredictInputKind.Video) RunVideo(input.Files[0], cancellation);
+        else RunImages(input, cancellation);
+        watch.Stop();
+        var results = Path.Combine(outputDir, ResultsFileName);
+        PredictionJsonWriter.Write(results, _records);
+        return new Summary(_processed, _skipped, _detections, _drawn, watch.Elapsed.TotalSeconds, results, _outputs);
+    }
+
+    private void RunImages(PredictInput input, CancellationToken cancellation)
+    {
+        WithProgress("images", input.Files.Count, advance =>
+        {
+            int imageId = 0;
+            foreach (var file in input.Files)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                imageId++;
+                var relative = input.Relative(file);
+                using var image = ReadImage(file);
+                if (image is null)
+                {
+                    advance();
+                    continue;
+                }
+                var detections = detector.Detect(image);
+                Collect(relative, null, imageId, detections);
+                _drawn += painter.Draw(image, detections);
+                var target = Path.Combine(outputDir, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (!Cv2.ImWrite(target, image)) throw new IOException($"{target}: cannot write the annotated image");
+                _outputs.Add(target);
+                _processed++;
+                advance();
+            }
+        });
+    }
+
+    private Mat? ReadImage(string file)
+    {
+        Mat? image = null;
+        try
+        {
+            var bytes = File.ReadAllBytes(file);
+            image = bytes.Length == 0 ? null : Cv2.ImDecode(bytes, ImreadModes.Color);
+        }
+        catch (IOException e)
+        {
+            log.LogWarning("skipped {File}: {Reason}", file, e.Message);
+            _skipped++;
+            return null;
+        }
+        catch (OpenCVException e)
+        {
+            image?.Dispose();
+            image = null;
+            log.LogDebug("{File}: {Error}", file, e.Message);
+        }
+        if (image is null || image.Empty())
+        {
+            image?.Dispose();
+            log.LogWarning("skipped {File}: not a readable image", file);
+            _skipped++;
+            return null;
+        }
+        return image;
+    }
+
+    private void RunVideo(string file, CancellationToken cancellation)
+    {
+        using var capture = new VideoCapture(file);
+        if (!capture.IsOpened())
+        {
+            log.LogWarning("skipped {File}: OpenCV cannot open the video", file);
+            _skipped++;
+            return;
+        }
+        double fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 25;
+        int total = Math.Max(0, capture.FrameCount);
+        var name = Path.GetFileName(file);
+        VideoWriter? writer = null;
+        try
+        {
+            WithProgress("frames", total, advance =>
+            {
+                using var frame = new Mat();
+                int index = 0;
+                while (capture.Read(frame) && !frame.Empty())
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    writer ??= OpenWriter(Path.GetFileNameWithoutExtension(file), fps, frame.Size());
+                    var detections = detector.Detect(frame);
+                    Collect(name, index, index + 1, detections);
+                    _drawn += painter.Draw(frame, detections);
+                    writer.Write(frame);
+                    _processed++;
+                    index++;
+                    advance();
+                }
+            });
+        }
+        finally
+        {
+            writer?.Release();
+            writer?.Dispose();
+        }
+        if (_processed == 0)
+        {
+            log.LogWarning("skipped {File}: no frame could be decoded", file);
+            _skipped++;
+        }
+    }
+
+    /// <summary>mp4v in .mp4 where the OpenCV build has it, else Motion-JPEG in .avi (always available).</summary>
+    private VideoWriter OpenWriter(string stem, double fps, OpenCvSharp.Size size)
+    {
+        foreach (var (codec, ext) in new[] { ("mp4v", ".mp4"), ("MJPG", ".avi") })
+        {
+            var path = Path.Combine(outputDir, stem + ext);
+            var writer = new VideoWriter(path, FourCC.FromString(codec), fps, size);
+            if (writer.IsOpened())
+            {
+                _outputs.Add(path);
+                log.LogInformation("writing {Path} ({Codec}, {Fps:F1} fps, {W}x{H})", path, codec, fps, size.Width, size.Height);
+                return writer;
+            }
+            writer.Dispose();
+        }
+        throw new IOException($"{outputDir}: OpenCV can open no video writer (tried mp4v .mp4 and MJPG .avi)");
+    }
+
+    private void Collect(string fileName, int? frame, int imageId, IReadOnlyList<Abstractions.Model.Detection> detections)
+    {
+        foreach (var d in detections)
+            _records.Add(new PredictionRecord(fileName, frame, CocoResultRecord.From(imageId, d, classes)));
+        _detections += detections.Count;
+    }
+
+    /// <summary>A live bar on a terminal (items/s in the description); without one, the work runs silently and the summary reports.</summary>
+    private static void WithProgress(string unit, int total, Action<Action> work)
+    {
+        if (!ConsoleUi.IsInteractive)
+        {
+            work(() => { });
+            return;
+        }
+        ConsoleUi.Error.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(unit, maxValue: Math.Max(1, total));
+                if (total == 0) task.IsIndeterminate = true;
+                var watch = Stopwatch.StartNew();
+                int done = 0;
+                work(() =>
+                {
+                    done++;
+                    task.Increment(1);
+                    task.Description = string.Create(CultureInfo.InvariantCulture, $"{unit} {done}{(total > 0 ? $"/{total}" : "")} ({done / Math.Max(1e-9, watch.Elapsed.TotalSeconds):F1}/s)");
+                });
+                task.Value = task.MaxValue;
+            });
+    }
+}

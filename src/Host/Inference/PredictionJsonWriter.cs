@@ -1,0 +1,45 @@
+using System.Text.Json;
+using NanoDet.Host.Runtime;
+
+namespace NanoDet.Host.Inference;
+
+/// <summary>
+/// Writes <c>predictions.json</c>: a list in COCO's results format (<c>image_id</c>, <c>category_id</c>,
+/// <c>bbox</c> [x, y, w, h], <c>score</c>) plus <c>points</c> [x1, y1, …, x4, y4] (TL, BL, BR, TR), <c>file_name</c>
+/// and, for video frames, <c>frame</c> (0-based). <c>nanodet eval --detections</c> and pycocotools read it as results.
+/// </summary>
+public static class PredictionJsonWriter
+{
+    public static void Write(string path, IEnumerable<PredictionRecord> records)
+    {
+        AtomicFile.Write(path, stream =>
+        {
+            using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+            w.WriteStartArray();
+            foreach (var p in records)
+            {
+                var r = p.Result;
+                w.WriteStartObject();
+                w.WriteString("file_name", p.FileName);
+                if (p.Frame is { } frame) w.WriteNumber("frame", frame);
+                w.WriteNumber("image_id", r.ImageId);
+                w.WriteNumber("category_id", r.CategoryId);
+                w.WriteStartArray("bbox");
+                w.WriteNumberValue(r.X);
+                w.WriteNumberValue(r.Y);
+                w.WriteNumberValue(r.Width);
+                w.WriteNumberValue(r.Height);
+                w.WriteEndArray();
+                w.WriteNumber("score", r.Score);
+                if (r.Points is { } pts)
+                {
+                    w.WriteStartArray("points");
+                    foreach (var v in pts) w.WriteNumberValue(v);
+                    w.WriteEndArray();
+                }
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+}

@@ -1,0 +1,27 @@
+using NanoDet.Abstractions.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Inference;
+
+/// <summary>The TorchSharp model itself (eval mode, no autograd), on the configured device.</summary>
+public sealed class TorchBackend(DetectorModule model, Device device, bool ownsModel = false) : IInferenceBackend
+{
+    public string Name => "torch";
+
+    public bool Decoded => false;
+
+    public BackendOutput Run(float[] input, int batch, int height, int width)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var x = tensor(input, [batch, 3, height, width], ScalarType.Float32).to(device);
+        var y = model.forward(x).cpu().contiguous();
+        return new BackendOutput(y.data<float>().ToArray(), y.shape);
+    }
+
+    public void Dispose()
+    {
+        if (ownsModel) model.Dispose();
+    }
+}

@@ -1,0 +1,58 @@
+using NanoDet.Abstractions.Model;
+using NanoDet.Host.Tests.Model;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NanoDet.Host.Tests.Export;
+
+/// <summary>Tiny four-point detectors with non-trivial BatchNorm statistics, so folding is exercised.</summary>
+internal static class ExportFixture
+{
+    /// <summary>The tiny test model (0.5x, PAN 32, C = 3, four points), seeded, eval mode, random BN statistics.</summary>
+    public static DetectorModule TinyModel(int seed = 0, int classes = 3)
+    {
+        manual_seed(seed);
+        var model = ModelConfig.Detector(ModelConfig.Tiny(classes));
+        Randomize(model, seed);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>
+    /// Weights that carry the input's structure to the output, so scores differ between priors by far more than
+    /// float noise (NanoDet's N(0, 0.01) head init makes every prior score ≈ the bias): every conv normal
+    /// (std 1/√fan_in: activations stay O(1)), gfl_cls std 3/√fan_in with bias −1. BN: running mean ~ N(0, 0.1²), running var ~
+    /// U(0.5, 1.5), weight ~ U(0.5, 1.5), bias ~ N(0, 0.1²).
+    /// </summary>
+    public static void Randomize(nn.Module model, int seed)
+    {
+        var g = new Generator((ulong)seed + 1000);
+        using var _ = no_grad();
+        foreach (var (name, m) in model.named_modules())
+        {
+            if (m is BatchNorm2d bn)
+            {
+                bn.running_mean!.copy_(randn(bn.running_mean.shape, generator: g) * 0.1);
+                bn.running_var!.copy_(rand(bn.running_var.shape, generator: g) + 0.5);
+                bn.weight!.copy_(rand(bn.weight.shape, generator: g) + 0.5);
+                bn.bias!.copy_(randn(bn.bias.shape, generator: g) * 0.1);
+            }
+            else if (m is Conv2d conv)
+            {
+                double fanIn = conv.weight.shape[1] * conv.weight.shape[2] * conv.weight.shape[3];
+                bool output = name.StartsWith("head.gfl_cls", StringComparison.Ordinal);
+                conv.weight.copy_(randn(conv.weight.shape, generator: g) * ((output ? 3 : 1) / Math.Sqrt(fanIn)));
+                if (conv.bias is not null) conv.bias.fill_(output ? -1.0 : 0.0);
+            }
+        }
+    }
+
+    /// <summary>Deterministic input [1, 3, H, W] ~ N(0, 1).</summary>
+    public static float[] Input(int height, int width, int seed = 7)
+    {
+        var g = new Generator((ulong)seed);
+        using var x = randn([1, 3, height, width], generator: g);
+        return x.data<float>().ToArray();
+    }
+}
