@@ -23,6 +23,9 @@ public static class ConfigJson
         return root.ToJsonString(Indented);
     }
 
+    /// <summary>One section as compact JSON (also valid YAML flow syntax); values are strings.</summary>
+    public static string FromSection(IConfigurationSection section) => ToNode(section)?.ToJsonString(Indented) ?? "null";
+
     private static JsonNode? ToNode(IConfigurationSection s)
     {
         var children = s.GetChildren().ToList();

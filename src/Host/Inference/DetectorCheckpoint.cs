@@ -24,7 +24,9 @@ public static class DetectorCheckpoint
         {
             var entries = WeightsReader.Read(path, out var description);
             var report = StateDictLoader.LoadStrict(model, entries, path, model.IsTrainingOnly);
-            log.LogInformation("weights {Path} ({Description}): {Report}", path, description, report.Summary());
+            int absentTrainingOnly = report.Missing.Count(model.IsTrainingOnly);
+            log.LogInformation("weights {Path} ({Description}): {Loaded} entries loaded{Aux}", path, description, report.Loaded.Count,
+                absentTrainingOnly > 0 ? $" (no training-only aux weights in the file: {absentTrainingOnly} entries, not needed for inference)" : "");
         }
         model.to(device);
         model.eval();

@@ -130,6 +130,17 @@ public static class SynthCommand
             var names = config.GetSection($"data:{split}:class_names").GetChildren().Select(c => c.Value).ToArray();
             if (names.Length == 0) names = config.GetSection("data:train:class_names").GetChildren().Select(c => c.Value).ToArray();
             if (names.Length > 0) sb.AppendLine($"    class_names: [{string.Join(", ", names.Select(n => Quote(n ?? "")))}]");
+            // The overlay names another dataset plugin, so it replaces the configured section whole (config merge
+            // rule): carry the network-input keys over so the file works on its own.
+            var section = config.GetSection($"data:{split}");
+            foreach (var key in new[] { "input_size", "keep_ratio", "pipeline" })
+            {
+                var child = section.GetSection(key);
+                if (!child.Exists()) continue;
+                sb.AppendLine(child.Value is not null
+                    ? $"    {key}: {Quote(child.Value)}"
+                    : $"    {key}: {Configuration.ConfigJson.FromSection(child)}");
+            }
         }
         return sb.ToString();
     }

@@ -90,10 +90,12 @@ public class EvalCliTests
     }
 
     [Fact]
-    public void Checkpoint_evaluation_is_not_available_yet()
+    public void A_missing_checkpoint_is_one_line_naming_the_file()
     {
-        var r = CliProcess.Run(TestPaths.NewTempDir("cwd"), "eval", "--checkpoint", "model.safetensors");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("not available yet: eval --checkpoint", r.StdErr);
+        // Evaluating a real checkpoint is covered by Training.TrainingCliTests (train, then eval --checkpoint).
+        var r = CliProcess.Run(TestPaths.NewTempDir("cwd"), "eval", "--checkpoint", "missing/model.safetensors");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("missing/model.safetensors: file not found", r.StdErr);
+        Assert.DoesNotContain("   at ", r.StdErr);
     }
 }
