@@ -78,8 +78,9 @@ public static class OptionsBinder
             var prop = member is null ? null : options.GetType().GetProperty(member);
             var key = prop is null ? section.Path : $"{section.Path}:{KeyOf(prop)}";
             var shown = prop is null ? null : Describe(prop.GetValue(options));
+            var message = prop is null ? r.ErrorMessage : Explain(prop, r.ErrorMessage);
             throw new ConfigurationException(
-                shown is null ? $"{key}: {r.ErrorMessage}" : $"{key}: {r.ErrorMessage} (value: {shown})");
+                shown is null ? $"{key}: {message}" : $"{key}: {message} (value: {shown})");
         }
         foreach (var p in BindableProperties(options.GetType()))
         {
@@ -97,6 +98,18 @@ public static class OptionsBinder
                 Validate(child, childSection);
             }
         }
+    }
+
+    /// <summary>Readable text for the built-in DataAnnotations attributes (their own messages name C# properties).</summary>
+    private static string? Explain(PropertyInfo p, string? fallback)
+    {
+        if (p.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
+            return "must be one of " + string.Join(", ", allowed.Values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
+        if (p.GetCustomAttribute<RangeAttribute>() is { } range)
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}");
+        if (p.GetCustomAttribute<RequiredAttribute>() is not null && fallback?.Contains("required", StringComparison.OrdinalIgnoreCase) == true)
+            return "is required";
+        return fallback;
     }
 
     /// <summary>Keys present in the section that no property of <paramref name="type"/> binds (the <c>name</c> key excepted).</summary>
