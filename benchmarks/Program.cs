@@ -19,5 +19,7 @@ if (chosen is null)
     Console.Error.WriteLine($"unknown benchmark '{args[0]}'; available: {string.Join(", ", benchmarks.Select(b => b.Name))}");
     return 2;
 }
-Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}");
+// Same oneDNN kernel cap as the nanodet host (before any convolution runs).
+var (isa, _) = NanoDet.Abstractions.Runtime.CpuKernelIsa.Apply();
+Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}");
 return chosen.Run(args.Skip(1).ToArray());

@@ -6,9 +6,13 @@ namespace NanoDet.Heads.Losses;
 internal static class LossReduction
 {
     /// <summary>Elementwise loss [P] (or any shape), optional weight of the same shape → scalar.</summary>
+    /// <remarks>
+    /// A NaN factor (it is computed from the predictions, so non-finite predictions make it NaN) gives a NaN loss,
+    /// which the trainer counts as a non-finite step and skips, instead of an exception that would end the run.
+    /// </remarks>
     public static Tensor WeightedSum(Tensor elementwise, Tensor? weight, double avgFactor)
     {
-        if (!(avgFactor > 0)) throw new ArgumentOutOfRangeException(nameof(avgFactor), avgFactor, "avg_factor must be positive");
+        if (avgFactor <= 0 || double.IsInfinity(avgFactor)) throw new ArgumentOutOfRangeException(nameof(avgFactor), avgFactor, "avg_factor must be positive");
         using var scope = NewDisposeScope();
         var weighted = weight is null ? elementwise : elementwise * weight;
         return (weighted.sum() / avgFactor).MoveToOuterDisposeScope();

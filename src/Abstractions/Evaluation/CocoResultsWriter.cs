@@ -37,26 +37,36 @@ public static class CocoResultsWriter
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                w.WriteNumber("image_id", r.ImageId);
-                w.WriteNumber("category_id", r.CategoryId);
-                w.WriteStartArray("bbox");
-                w.WriteNumberValue(r.X);
-                w.WriteNumberValue(r.Y);
-                w.WriteNumberValue(r.Width);
-                w.WriteNumberValue(r.Height);
-                w.WriteEndArray();
-                w.WriteNumber("score", r.Score);
-                if (r.Points is { } p)
-                {
-                    w.WriteStartArray("points");
-                    foreach (var v in p) w.WriteNumberValue(v);
-                    w.WriteEndArray();
-                }
+                WriteFields(w, r);
                 w.WriteEndObject();
             }
             buffer.WriteTo(stream);
         }
         stream.Write(first ? "]\n"u8 : "\n]\n"u8);
+    }
+
+    /// <summary>
+    /// Writes one record's fields (<c>image_id</c>, <c>category_id</c>, <c>bbox</c>, <c>score</c>, <c>points</c>)
+    /// into an object the caller has opened, so writers that add their own fields share the format.
+    /// </summary>
+    public static void WriteFields(Utf8JsonWriter w, CocoResultRecord r)
+    {
+        Validate(r);
+        w.WriteNumber("image_id", r.ImageId);
+        w.WriteNumber("category_id", r.CategoryId);
+        w.WriteStartArray("bbox");
+        w.WriteNumberValue(r.X);
+        w.WriteNumberValue(r.Y);
+        w.WriteNumberValue(r.Width);
+        w.WriteNumberValue(r.Height);
+        w.WriteEndArray();
+        w.WriteNumber("score", r.Score);
+        if (r.Points is { } p)
+        {
+            w.WriteStartArray("points");
+            foreach (var v in p) w.WriteNumberValue(v);
+            w.WriteEndArray();
+        }
     }
 
     private static void Validate(CocoResultRecord r)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NanoDet.Abstractions.Evaluation;
 using NanoDet.Host.Runtime;
 
 namespace NanoDet.Host.Inference;
@@ -22,21 +23,7 @@ public static class PredictionJsonWriter
                 w.WriteStartObject();
                 w.WriteString("file_name", p.FileName);
                 if (p.Frame is { } frame) w.WriteNumber("frame", frame);
-                w.WriteNumber("image_id", r.ImageId);
-                w.WriteNumber("category_id", r.CategoryId);
-                w.WriteStartArray("bbox");
-                w.WriteNumberValue(r.X);
-                w.WriteNumberValue(r.Y);
-                w.WriteNumberValue(r.Width);
-                w.WriteNumberValue(r.Height);
-                w.WriteEndArray();
-                w.WriteNumber("score", r.Score);
-                if (r.Points is { } pts)
-                {
-                    w.WriteStartArray("points");
-                    foreach (var v in pts) w.WriteNumberValue(v);
-                    w.WriteEndArray();
-                }
+                CocoResultsWriter.WriteFields(w, r);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,6 +14,8 @@ public sealed class TorchBackend(DetectorModule model, Device device, bool ownsM
 
     public BackendOutput Run(float[] input, int batch, int height, int width)
     {
+        // No collection during the native calls (TorchSharp Scalar lifetime race, see GcQuietRegion).
+        using var quiet = GcQuietRegion.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = tensor(input, [batch, 3, height, width], ScalarType.Float32).to(device);

@@ -38,8 +38,8 @@ public sealed class NanoDetPlus : DetectorModule, IOnnxExportable
     /// <summary>Epoch from which aux gradients stop at the backbone and main neck.</summary>
     public int DetachEpoch { get; }
 
-    /// <summary>Convert the input to channels-last first (see <see cref="MemoryLayout"/>); results are identical.</summary>
-    public bool ChannelsLast { get; init; } = true;
+    /// <summary>Convert the input to channels-last first (see <see cref="MemoryLayout"/>); same values when the kernels are exact.</summary>
+    public bool ChannelsLast { get; init; }
 
     private Tensor Prepare(Tensor images) => ChannelsLast ? MemoryLayout.ToChannelsLast(images) : images;
 

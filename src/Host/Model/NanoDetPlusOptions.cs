@@ -16,10 +16,12 @@ public sealed class NanoDetPlusOptions
     public int DetachEpoch { get; set; } = 10;
 
     /// <summary>
-    /// Run the network on channels-last activations (same results; about 2× faster on CPU for this network).
+    /// Run the network on channels-last activations. Off by default: with the exact (SSE4.1) oneDNN kernels it is
+    /// slower for this network on CPU, and with AVX2/AVX-512 kernels it hits the wrong-result cases described in
+    /// <c>CpuKernelIsa</c> on some machines.
     /// </summary>
     [ConfigurationKeyName("channels_last")]
-    public bool ChannelsLast { get; set; } = true;
+    public bool ChannelsLast { get; set; }
 
     [ConfigurationKeyName("backbone")]
     public Dictionary<string, object?>? Backbone { get; set; }

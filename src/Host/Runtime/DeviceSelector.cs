@@ -49,8 +49,8 @@ public static class DeviceSelector
                     log.LogInformation("device auto: picked cuda:{Index}", preferred);
                     return new torch.Device(DeviceType.CUDA, preferred);
                 }
-                log.LogInformation("device auto: picked cpu ({Threads} threads; CUDA available: {Cuda})",
-                    torch.get_num_threads(), cuda);
+                log.LogInformation("device auto: picked cpu ({Threads} threads; oneDNN kernels up to {Isa}; CUDA available: {Cuda})",
+                    torch.get_num_threads(), TorchRuntime.KernelIsa, cuda);
                 return torch.CPU;
         }
     }

@@ -1,12 +1,19 @@
+using NanoDet.Abstractions.Runtime;
 using TorchSharp;
 
 namespace NanoDet.Host.Runtime;
 
-/// <summary>Loads libtorch once, turning a native load failure into one clear line.</summary>
+/// <summary>
+/// Loads libtorch once, turning a native load failure into one clear line, after capping oneDNN's kernels
+/// (<see cref="CpuKernelIsa"/>).
+/// </summary>
 public static class TorchRuntime
 {
     private static readonly object Gate = new();
     private static bool _loaded;
+
+    /// <summary>The oneDNN instruction-set cap in force, for logs and benchmark headers.</summary>
+    public static string KernelIsa { get; private set; } = "";
 
     /// <param name="threads">Intra-op threads; 0 keeps libtorch's default (all cores).</param>
     public static void EnsureLoaded(int threads = 0)
@@ -15,6 +22,8 @@ public static class TorchRuntime
         {
             if (!_loaded)
             {
+                var (isa, fromUser) = CpuKernelIsa.Apply();
+                KernelIsa = fromUser ? $"{isa} (from {CpuKernelIsa.Variable})" : isa;
                 try
                 {
                     using var probe = torch.zeros(1);

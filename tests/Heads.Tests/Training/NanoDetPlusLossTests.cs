@@ -56,6 +56,18 @@ public class NanoDetPlusLossTests
     }
 
     [Fact]
+    public void Non_finite_predictions_give_a_non_finite_loss_instead_of_an_exception()
+    {
+        // The trainer skips and counts a step whose loss is not finite; NaN outputs (e.g. after a bad update) reach
+        // the averaging factor of the box terms and used to throw there, ending the run.
+        using var scope = NewDisposeScope();
+        var (preds, targets) = OnePrior(points: 4);
+        preds.fill_(float.NaN);
+        var r = Loss(new HeadLayout(1, 7, 4, [8])).Compute(preds, null, targets);
+        Assert.False(float.IsFinite(r.Total.item<float>()));
+    }
+
+    [Fact]
     public void Four_point_dfl_covers_12_sides_over_4W_or_12W()
     {
         using var scope = NewDisposeScope();
