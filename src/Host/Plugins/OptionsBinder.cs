@@ -78,7 +78,7 @@ public static class OptionsBinder
             var prop = member is null ? null : options.GetType().GetProperty(member);
             var key = prop is null ? section.Path : $"{section.Path}:{KeyOf(prop)}";
             var shown = prop is null ? null : Describe(prop.GetValue(options));
-            var message = prop is null ? r.ErrorMessage : Explain(prop, r.ErrorMessage);
+            var message = prop is null ? r.ErrorMessage : Explain(prop, prop.GetValue(options), r.ErrorMessage);
             throw new ConfigurationException(
                 shown is null ? $"{key}: {message}" : $"{key}: {message} (value: {shown})");
         }
@@ -100,14 +100,17 @@ public static class OptionsBinder
         }
     }
 
-    /// <summary>Readable text for the built-in DataAnnotations attributes (their own messages name C# properties).</summary>
-    private static string? Explain(PropertyInfo p, string? fallback)
+    /// <summary>
+    /// Readable text for the built-in DataAnnotations attribute that rejected <paramref name="value"/> (their own
+    /// messages name C# properties); a failure from the options' own <c>Validate</c> keeps its message.
+    /// </summary>
+    private static string? Explain(PropertyInfo p, object? value, string? fallback)
     {
-        if (p.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed)
+        if (p.GetCustomAttribute<AllowedValuesAttribute>() is { } allowed && !allowed.IsValid(value))
             return "must be one of " + string.Join(", ", allowed.Values.Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)));
-        if (p.GetCustomAttribute<RangeAttribute>() is { } range)
+        if (p.GetCustomAttribute<RangeAttribute>() is { } range && !range.IsValid(value))
             return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"must be between {range.Minimum} and {range.Maximum}");
-        if (p.GetCustomAttribute<RequiredAttribute>() is not null && fallback?.Contains("required", StringComparison.OrdinalIgnoreCase) == true)
+        if (p.GetCustomAttribute<RequiredAttribute>() is { } required && !required.IsValid(value))
             return "is required";
         return fallback;
     }
