@@ -36,7 +36,7 @@ public sealed class LatencyBenchmark : IBenchmark
         var resolver = new PluginResolver(services.BuildServiceProvider(), catalog, NullLoggerFactory.Instance);
         var models = new (string Name, string? ConfigFile)[]
         {
-            ("default four-point (0.5x, PAN 64, C=36)", null),
+            ("default profile (0.5x, PAN 64, kernel 3, C=10)", null),
             ("nanodet-plus-m 1.0x four-point (C=36)", Path.Combine(AppContext.BaseDirectory, "configs", "nanodet-plus-m_416-fourpoint.yml")),
         };
 

@@ -19,7 +19,8 @@ if (chosen is null)
     Console.Error.WriteLine($"unknown benchmark '{args[0]}'; available: {string.Join(", ", benchmarks.Select(b => b.Name))}");
     return 2;
 }
-// Same oneDNN kernel cap as the nanodet host (before any convolution runs).
-var (isa, _) = NanoDet.Abstractions.Runtime.CpuKernelIsa.Apply();
+// The same libtorch set-up as the nanodet host (kernel cap before any convolution, NNPACK off).
+NanoDet.Host.Runtime.TorchRuntime.EnsureLoaded();
+var isa = NanoDet.Host.Runtime.TorchRuntime.KernelIsa;
 Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}");
 return chosen.Run(args.Skip(1).ToArray());

@@ -18,7 +18,7 @@ public sealed class NanoDetPlusOptions
     /// <summary>
     /// Run the network on channels-last activations. Off by default: with the exact (SSE4.1) oneDNN kernels it is
     /// slower for this network on CPU, and with AVX2/AVX-512 kernels it hits the wrong-result cases described in
-    /// <c>CpuKernelIsa</c> on some machines.
+    /// <c>LibtorchEnvironment</c> on some machines.
     /// </summary>
     [ConfigurationKeyName("channels_last")]
     public bool ChannelsLast { get; set; }

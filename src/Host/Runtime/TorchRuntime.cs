@@ -5,7 +5,7 @@ namespace NanoDet.Host.Runtime;
 
 /// <summary>
 /// Loads libtorch once, turning a native load failure into one clear line, after capping oneDNN's kernels
-/// (<see cref="CpuKernelIsa"/>).
+/// (<see cref="LibtorchEnvironment"/>).
 /// </summary>
 public static class TorchRuntime
 {
@@ -22,8 +22,8 @@ public static class TorchRuntime
         {
             if (!_loaded)
             {
-                var (isa, fromUser) = CpuKernelIsa.Apply();
-                KernelIsa = fromUser ? $"{isa} (from {CpuKernelIsa.Variable})" : isa;
+                var (isa, fromUser) = LibtorchEnvironment.Apply();
+                KernelIsa = fromUser ? $"{isa} (from {LibtorchEnvironment.IsaVariable})" : isa;
                 try
                 {
                     using var probe = torch.zeros(1);
@@ -35,6 +35,7 @@ public static class TorchRuntime
                     throw new InvalidOperationException(
                         $"libtorch could not be loaded: {root.Message.ReplaceLineEndings(" ")} (see README \"Native libraries\")", e);
                 }
+                LibtorchEnvironment.DisableNnpack();
                 _loaded = true;
             }
             if (threads > 0) torch.set_num_threads(threads);

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Runtime;
 using System.Diagnostics;
 
 namespace NanoDet.Host.Tests.Cli;
@@ -25,6 +26,8 @@ public static class CliProcess
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment.Remove("DOTNET_ENVIRONMENT");
+        // This test process set libtorch's variables itself; the child must apply the host's own defaults.
+        psi.Environment.Remove(LibtorchEnvironment.IsaVariable);
         foreach (var key in psi.Environment.Keys.Where(k => k.StartsWith("NANODET__", StringComparison.OrdinalIgnoreCase)).ToList())
             psi.Environment.Remove(key);
         if (env is not null)
