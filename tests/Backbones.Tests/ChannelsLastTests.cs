@@ -44,7 +44,11 @@ public class ChannelsLastTests
         var x = randn(1, 3, 64, 96);
         var a = net.forward(x);
         var b = net.forward(MemoryLayout.ToChannelsLast(x));
-        for (int i = 0; i < a.Length; i++) Assert.True(MaxDiff(a[i], b[i]) < 1e-4, $"level {i}: {MaxDiff(a[i], b[i])}");
+        for (int i = 0; i < a.Length; i++)
+        {
+            double diff = MaxDiff(a[i], b[i]);
+            Assert.True(diff < 1e-4, $"level {i}: {diff}");
+        }
     }
 
     [Fact]
@@ -68,6 +72,10 @@ public class ChannelsLastTests
         var feats = new[] { randn(1, 16, 16, 12), randn(1, 32, 8, 6), randn(1, 64, 4, 3) };
         var a = pan.forward(feats);
         var b = pan.forward(feats.Select(MemoryLayout.ToChannelsLast).ToArray());
-        for (int i = 0; i < a.Length; i++) Assert.True(MaxDiff(a[i], b[i]) < 1e-4, $"level {i}: {MaxDiff(a[i], b[i])}");
+        for (int i = 0; i < a.Length; i++)
+        {
+            double diff = MaxDiff(a[i], b[i]);
+            Assert.True(diff < 1e-4, $"level {i}: {diff}");
+        }
     }
 }

@@ -37,7 +37,7 @@ public static class CocoResultsWriter
             using (var w = new Utf8JsonWriter(buffer))
             {
                 w.WriteStartObject();
-                WriteFields(w, r);
+                WriteValidatedFields(w, r);
                 w.WriteEndObject();
             }
             buffer.WriteTo(stream);
@@ -52,6 +52,11 @@ public static class CocoResultsWriter
     public static void WriteFields(Utf8JsonWriter w, CocoResultRecord r)
     {
         Validate(r);
+        WriteValidatedFields(w, r);
+    }
+
+    private static void WriteValidatedFields(Utf8JsonWriter w, CocoResultRecord r)
+    {
         w.WriteNumber("image_id", r.ImageId);
         w.WriteNumber("category_id", r.CategoryId);
         w.WriteStartArray("bbox");

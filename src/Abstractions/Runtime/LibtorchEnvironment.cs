@@ -46,15 +46,14 @@ public static class LibtorchEnvironment
         {
             var current = Environment.GetEnvironmentVariable(IsaVariable);
             if (!string.IsNullOrWhiteSpace(current)) return (current, _appliedIsa != current);
-            SetIfUnset(IsaVariable, DefaultIsa);
+            Set(IsaVariable, DefaultIsa);
             _appliedIsa = DefaultIsa;
             return (DefaultIsa, false);
         }
     }
 
-    private static void SetIfUnset(string name, string value)
+    private static void Set(string name, string value)
     {
-        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(name))) return;
         // .NET keeps its own copy of the environment on Unix: native code (libtorch) only sees setenv.
         if (!OperatingSystem.IsWindows() && setenv(name, value, 0) != 0)
             throw new InvalidOperationException($"could not set {name} (errno {Marshal.GetLastPInvokeError()})");
