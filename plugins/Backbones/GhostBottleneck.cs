@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Export;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -27,9 +28,9 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
         _shortcut = _identityShortcut
             ? nn.Sequential()
             : nn.Sequential(
-                nn.Conv2d(inChannels, inChannels, dwKernelSize, stride: 1, padding: (dwKernelSize - 1) / 2, groups: inChannels, bias: false),
+                new AdaptiveConv2d(inChannels, inChannels, dwKernelSize, stride: 1, padding: (dwKernelSize - 1) / 2, groups: inChannels, bias: false),
                 nn.BatchNorm2d(inChannels),
-                nn.Conv2d(inChannels, outChannels, 1, bias: false),
+                new AdaptiveConv2d(inChannels, outChannels, 1, bias: false),
                 nn.BatchNorm2d(outChannels));
         register_module("ghost1", _ghost1);
         register_module("ghost2", _ghost2);

@@ -23,11 +23,11 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         int init = (oup + 1) / 2;
         _primary = nn.Sequential(
-            nn.Conv2d(inp, init, kernelSize, stride: stride, padding: kernelSize / 2, bias: false),
+            new AdaptiveConv2d(inp, init, kernelSize, stride: stride, padding: kernelSize / 2, bias: false),
             nn.BatchNorm2d(init),
             Activation.Create(activation) ?? nn.Sequential());
         _cheap = nn.Sequential(
-            nn.Conv2d(init, init, dwSize, stride: 1, padding: dwSize / 2, groups: init, bias: false),
+            new AdaptiveConv2d(init, init, dwSize, stride: 1, padding: dwSize / 2, groups: init, bias: false),
             nn.BatchNorm2d(init),
             Activation.Create(activation) ?? nn.Sequential());
         register_module("primary_conv", _primary);

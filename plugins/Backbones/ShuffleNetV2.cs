@@ -34,7 +34,7 @@ public sealed class ShuffleNetV2 : BackboneModule, IOnnxExportable
         _outStages = outStages.Order().ToArray();
         int input = channels[0];
         _conv1 = nn.Sequential(
-            nn.Conv2d(3, input, 3, stride: 2, padding: 1, bias: false),
+            new AdaptiveConv2d(3, input, 3, stride: 2, padding: 1, bias: false),
             nn.BatchNorm2d(input),
             Activation.Create(activation) ?? nn.Identity());
         _maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
@@ -51,7 +51,7 @@ public sealed class ShuffleNetV2 : BackboneModule, IOnnxExportable
             {
                 int last = channels[4];
                 blocks.Add(("conv5", nn.Sequential(
-                    nn.Conv2d(output, last, 1, bias: false),
+                    new AdaptiveConv2d(output, last, 1, bias: false),
                     nn.BatchNorm2d(last),
                     Activation.Create(activation) ?? nn.Identity())));
                 output = last;
@@ -109,7 +109,7 @@ public sealed class ShuffleNetV2 : BackboneModule, IOnnxExportable
         {
             switch (m)
             {
-                case Conv2d conv:
+                case AdaptiveConv2d conv:
                     nn.init.normal_(conv.weight, 0, 1.0 / conv.weight.shape[1]);
                     if (conv.bias is not null) nn.init.zeros_(conv.bias);
                     break;

@@ -31,25 +31,25 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
             ? nn.Sequential(
                 Depthwise(inp, stride),
                 nn.BatchNorm2d(inp),
-                nn.Conv2d(inp, bf, 1, bias: false),
+                new AdaptiveConv2d(inp, bf, 1, bias: false),
                 nn.BatchNorm2d(bf),
                 Act(activation))
             : nn.Sequential();
         _branch2 = nn.Sequential(
-            nn.Conv2d(stride > 1 ? inp : bf, bf, 1, bias: false),
+            new AdaptiveConv2d(stride > 1 ? inp : bf, bf, 1, bias: false),
             nn.BatchNorm2d(bf),
             Act(activation),
             Depthwise(bf, stride),
             nn.BatchNorm2d(bf),
-            nn.Conv2d(bf, bf, 1, bias: false),
+            new AdaptiveConv2d(bf, bf, 1, bias: false),
             nn.BatchNorm2d(bf),
             Act(activation));
         register_module("branch1", _branch1);
         register_module("branch2", _branch2);
     }
 
-    private static Conv2d Depthwise(int channels, int stride) =>
-        nn.Conv2d(channels, channels, 3, stride: stride, padding: 1, groups: channels, bias: false);
+    private static AdaptiveConv2d Depthwise(int channels, int stride) =>
+        new AdaptiveConv2d(channels, channels, 3, stride: stride, padding: 1, groups: channels, bias: false);
 
     private static nn.Module<Tensor, Tensor> Act(string activation) =>
         Activation.Create(activation) ?? nn.Identity();

@@ -21,7 +21,7 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportabl
 
     [ComponentName(Name = "distribution_project")] private readonly DistributionProject _distributionProject;
     [ComponentName(Name = "cls_convs")] private readonly ModuleList<ModuleList<nn.Module<Tensor, Tensor>>> _clsConvs = new();
-    [ComponentName(Name = "gfl_cls")] private readonly ModuleList<Conv2d> _gflCls = new();
+    [ComponentName(Name = "gfl_cls")] private readonly ModuleList<AdaptiveConv2d> _gflCls = new();
     private readonly int _inChannels;
 
     public NanoDetPlusHead(NanoDetPlusHeadOptions o) : base(nameof(NanoDetPlusHead))
@@ -41,7 +41,7 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportabl
                     : new DepthwiseConvModule(chn, o.FeatChannels, o.KernelSize, padding: o.KernelSize / 2, norm: norm, activation: o.Activation));
             }
             _clsConvs.Add(convs);
-            _gflCls.Add(nn.Conv2d(o.FeatChannels, Layout.Channels, 1));
+            _gflCls.Add(new AdaptiveConv2d(o.FeatChannels, Layout.Channels, 1));
         }
         register_module("distribution_project", _distributionProject);
         register_module("cls_convs", _clsConvs);
@@ -90,7 +90,7 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportabl
     private void InitializeWeights()
     {
         foreach (var (_, m) in _clsConvs.named_modules())
-            if (m is Conv2d conv) WeightInit.Normal(conv, 0.01);
+            if (m is AdaptiveConv2d conv) WeightInit.Normal(conv, 0.01);
         foreach (var conv in _gflCls) WeightInit.Normal(conv, 0.01, PriorBias);
     }
 

@@ -17,8 +17,8 @@ public sealed class SimpleConvHead : HeadModule
 {
     [ComponentName(Name = "cls_convs")] private readonly ModuleList<ConvModule> _clsConvs = new();
     [ComponentName(Name = "reg_convs")] private readonly ModuleList<ConvModule> _regConvs = new();
-    [ComponentName(Name = "gfl_cls")] private readonly Conv2d _gflCls;
-    [ComponentName(Name = "gfl_reg")] private readonly Conv2d _gflReg;
+    [ComponentName(Name = "gfl_cls")] private readonly AdaptiveConv2d _gflCls;
+    [ComponentName(Name = "gfl_reg")] private readonly AdaptiveConv2d _gflReg;
     [ComponentName(Name = "scales")] private readonly ModuleList<Scale> _scales = new();
     private readonly int _inChannels;
 
@@ -33,8 +33,8 @@ public sealed class SimpleConvHead : HeadModule
             _clsConvs.Add(new ConvModule(chn, o.FeatChannels, 3, padding: 1, norm: norm, activation: o.Activation));
             _regConvs.Add(new ConvModule(chn, o.FeatChannels, 3, padding: 1, norm: norm, activation: o.Activation));
         }
-        _gflCls = nn.Conv2d(o.FeatChannels, o.NumClasses, 3, padding: 1);
-        _gflReg = nn.Conv2d(o.FeatChannels, Layout.NumDistances * Layout.Bins, 3, padding: 1);
+        _gflCls = new AdaptiveConv2d(o.FeatChannels, o.NumClasses, 3, padding: 1);
+        _gflReg = new AdaptiveConv2d(o.FeatChannels, Layout.NumDistances * Layout.Bins, 3, padding: 1);
         foreach (var _ in Layout.Strides) _scales.Add(new Scale(1f));
         register_module("cls_convs", _clsConvs);
         register_module("reg_convs", _regConvs);

@@ -3,9 +3,9 @@ using NanoDet.Abstractions.Runtime;
 
 namespace NanoDet.Tests.Shared;
 
-/// <summary>Test processes use the same oneDNN kernel cap as the <c>nanodet</c> host (see <see cref="LibtorchEnvironment"/>).</summary>
+/// <summary>Test processes use the same oneDNN kernel level as the <c>nanodet</c> host (the cached probe; see <see cref="LibtorchEnvironment"/>).</summary>
 internal static class LibtorchEnvironmentInitializer
 {
     [ModuleInitializer]
-    internal static void Apply() => LibtorchEnvironment.Apply();
+    internal static void Apply() => _ = LibtorchEnvironment.Apply();
 }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,7 +19,7 @@ public interface IOnnxGraphBuilder
 
     /// <summary>
     /// Emits a module with one input and one output: an <see cref="IOnnxExportable"/>, a <c>Sequential</c> (children
-    /// in order, Conv2d + BatchNorm2d pairs folded), Conv2d, BatchNorm2d, MaxPool2d, an activation, Identity.
+    /// in order, convolution + BatchNorm2d pairs folded), AdaptiveConv2d or Conv2d, BatchNorm2d, MaxPool2d, an activation, Identity.
     /// Anything else throws <see cref="NotSupportedException"/> naming the module type.
     /// </summary>
     OnnxValue Module(nn.Module module, OnnxValue input);
@@ -27,6 +28,9 @@ public interface IOnnxGraphBuilder
     IReadOnlyList<OnnxValue> Module(nn.Module module, IReadOnlyList<OnnxValue> inputs);
 
     /// <summary>Conv [B, Cin, H, W] → [B, Cout, H', W']; <paramref name="batchNorm"/>, when given, is folded into the weights.</summary>
+    OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null);
+
+    /// <summary>The same for TorchSharp's own Conv2d (third-party modules; zero padding only).</summary>
     OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm = null);
 
     /// <summary>An activation layer (same shape); null, Identity or an empty Sequential return <paramref name="x"/> unchanged.</summary>

@@ -13,7 +13,7 @@ namespace NanoDet.Abstractions.Layers;
 /// </summary>
 public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
-    [ComponentName(Name = "conv")] private readonly Conv2d _conv;
+    [ComponentName(Name = "conv")] private readonly AdaptiveConv2d _conv;
     // Two fields so each carries its state_dict name (TorchSharp registers module fields by component name).
     [ComponentName(Name = "bn")] private readonly nn.Module<Tensor, Tensor>? _bn;
     [ComponentName(Name = "gn")] private readonly nn.Module<Tensor, Tensor>? _gn;
@@ -25,7 +25,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
         int dilation = 1, int groups = 1, NormSpec? norm = null, string? activation = "ReLU")
         : base(nameof(ConvModule))
     {
-        _conv = nn.Conv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding,
+        _conv = new AdaptiveConv2d(inChannels, outChannels, kernelSize, stride: stride, padding: padding,
             dilation: dilation, groups: groups, bias: norm is null);
         register_module("conv", _conv);
         if (norm is not null)
@@ -41,7 +41,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     }
 
     /// <summary>The convolution (its weight is re-initialised by some heads).</summary>
-    public Conv2d Conv => _conv;
+    public AdaptiveConv2d Conv => _conv;
 
     /// <summary>The norm layer, or null.</summary>
     public nn.Module<Tensor, Tensor>? Norm => _bn ?? _gn;

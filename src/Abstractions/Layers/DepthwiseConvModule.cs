@@ -14,8 +14,8 @@ namespace NanoDet.Abstractions.Layers;
 /// </summary>
 public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
-    [ComponentName(Name = "depthwise")] private readonly Conv2d _depthwise;
-    [ComponentName(Name = "pointwise")] private readonly Conv2d _pointwise;
+    [ComponentName(Name = "depthwise")] private readonly AdaptiveConv2d _depthwise;
+    [ComponentName(Name = "pointwise")] private readonly AdaptiveConv2d _pointwise;
     [ComponentName(Name = "dwnorm")] private readonly nn.Module<Tensor, Tensor>? _dwnorm;
     [ComponentName(Name = "pwnorm")] private readonly nn.Module<Tensor, Tensor>? _pwnorm;
     [ComponentName(Name = "act")] private readonly nn.Module<Tensor, Tensor>? _act;
@@ -27,9 +27,9 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExport
         : base(nameof(DepthwiseConvModule))
     {
         bool bias = norm is null;
-        _depthwise = nn.Conv2d(inChannels, inChannels, kernelSize, stride: stride, padding: padding,
+        _depthwise = new AdaptiveConv2d(inChannels, inChannels, kernelSize, stride: stride, padding: padding,
             dilation: dilation, groups: inChannels, bias: bias);
-        _pointwise = nn.Conv2d(inChannels, outChannels, 1, bias: bias);
+        _pointwise = new AdaptiveConv2d(inChannels, outChannels, 1, bias: bias);
         register_module("depthwise", _depthwise);
         register_module("pointwise", _pointwise);
         if (norm is not null)
@@ -46,7 +46,7 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExport
     }
 
     /// <summary>The depthwise and pointwise convolutions (heads re-initialise them).</summary>
-    public IEnumerable<Conv2d> Convs => [_depthwise, _pointwise];
+    public IEnumerable<AdaptiveConv2d> Convs => [_depthwise, _pointwise];
 
     /// <summary>[B, in, H, W] → [B, out, H', W'].</summary>
     public override Tensor forward(Tensor x)

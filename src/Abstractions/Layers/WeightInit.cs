@@ -10,7 +10,7 @@ public static class WeightInit
     /// <summary>
     /// Kaiming-normal, mode fan_out, ReLU gain √2 (NanoDet passes "leaky_relu" with a = 0, the same gain), bias 0.
     /// </summary>
-    public static void KaimingFanOut(Conv2d conv)
+    public static void KaimingFanOut(AdaptiveConv2d conv)
     {
         using var _ = no_grad();
         nn.init.kaiming_normal_(conv.weight, a: 0, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
@@ -18,7 +18,7 @@ public static class WeightInit
     }
 
     /// <summary>Weight ~ N(0, <paramref name="std"/>), bias = <paramref name="bias"/> (NanoDet's normal_init).</summary>
-    public static void Normal(Conv2d conv, double std, double bias = 0)
+    public static void Normal(AdaptiveConv2d conv, double std, double bias = 0)
     {
         using var _ = no_grad();
         nn.init.normal_(conv.weight, 0, std);

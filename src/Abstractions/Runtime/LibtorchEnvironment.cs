@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using NanoDet.Abstractions.Runtime.Kernels;
+using TorchSharp;
 
 namespace NanoDet.Abstractions.Runtime;
 
@@ -8,14 +10,12 @@ namespace NanoDet.Abstractions.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// On the AMD EPYC (AVX-512) virtual machine this project is built and tested on, libtorch's oneDNN convolution kernels
-/// return wrong values whenever a channel count is not a multiple of the vector width: with the AVX-512 kernels,
-/// channels-last 1×1 convolutions with 33–45, 65–80, 97–112… outputs (every head's last conv) and NaN gradients in the
-/// aux head on the first training step; with the AVX and AVX2 kernels, dense 3×3 convolutions with 29, 58 or 116 inputs
-/// (forward) or 29, 58, 99, 106 or 116 outputs (input gradient, e.g. the aux head's class conv). The SSE4.1 kernels
-/// are exact on every case (<c>tests/Abstractions.Tests/CpuKernelTests.cs</c> against float64), so they are the
-/// default. On hardware where that test passes with <c>ONEDNN_MAX_CPU_ISA=ALL</c>, set that for full speed. oneDNN
-/// reads the variable when it first generates a kernel, so this must run before any convolution.
+/// oneDNN's fastest kernels are not exact on every machine: on the AMD EPYC (AVX-512) virtual machine this project is
+/// developed on, libtorch 2.10's AVX-512 and AVX2 convolution kernels return wrong values for some channel counts
+/// (docs/kernels.md has the cases). So the level is not assumed: <see cref="OneDnnProbe"/> finds, once per CPU and
+/// libtorch version, the highest level whose convolutions match float64, and <see cref="Apply"/> sets it before
+/// libtorch's first convolution. A user's own <c>ONEDNN_MAX_CPU_ISA</c> always wins. Every layer's convolution is then
+/// checked again, per shape, by <see cref="ConvKernelSelector"/>.
 /// </para>
 /// <para>
 /// For batch-1 convolutions oneDNN does not take, libtorch asks whether NNPACK is available before it checks the batch
@@ -30,25 +30,33 @@ public static class LibtorchEnvironment
 {
     public const string IsaVariable = "ONEDNN_MAX_CPU_ISA";
 
-    /// <summary>The oneDNN kernel cap applied when the user has not set one.</summary>
-    public const string DefaultIsa = "SSE41";
-
     private static readonly object Gate = new();
-    private static string? _appliedIsa;
+    private static OneDnnProbeResult? _applied;
 
     /// <summary>
-    /// Applies the defaults (idempotent) and returns the oneDNN cap in force and whether it came from the user's
-    /// environment.
+    /// Sets the oneDNN level (idempotent): the user's <c>ONEDNN_MAX_CPU_ISA</c> when set, else the probed level
+    /// (cached per machine; a first run starts the probe children). Returns what is in force and why.
     /// </summary>
-    public static (string Isa, bool IsaFromUser) Apply()
+    public static OneDnnProbeResult Apply()
     {
         lock (Gate)
         {
+            if (_applied is not null) return _applied;
             var current = Environment.GetEnvironmentVariable(IsaVariable);
-            if (!string.IsNullOrWhiteSpace(current)) return (current, _appliedIsa != current);
-            Set(IsaVariable, DefaultIsa);
-            _appliedIsa = DefaultIsa;
-            return (DefaultIsa, false);
+            if (!string.IsNullOrWhiteSpace(current))
+                return _applied = new OneDnnProbeResult(current, "environment", $"{IsaVariable} is set", [], null);
+            var result = OneDnnProbe.Resolve(torch.__version__);
+            Set(IsaVariable, result.Isa);
+            return _applied = result;
+        }
+    }
+
+    /// <summary>The result of <see cref="Apply"/> in this process, or null before it ran.</summary>
+    public static OneDnnProbeResult? Applied
+    {
+        get
+        {
+            lock (Gate) return _applied;
         }
     }
 

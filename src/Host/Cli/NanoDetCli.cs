@@ -3,7 +3,7 @@ using NanoDet.Host.Verbs;
 
 namespace NanoDet.Host.Cli;
 
-/// <summary>The command tree: <c>train | eval | predict | export | synth | data | plugins</c>.</summary>
+/// <summary>The command tree: <c>train | eval | predict | export | synth | data | plugins | kernels</c>.</summary>
 public static class NanoDetCli
 {
     public static RootCommand Build()
@@ -19,6 +19,7 @@ public static class NanoDetCli
         root.Subcommands.Add(SynthCommand.Build(runner));
         root.Subcommands.Add(DataCommand.Build(runner));
         root.Subcommands.Add(PluginsCommand.Build(runner));
+        root.Subcommands.Add(KernelsCommand.Build(runner));
         return root;
     }
 

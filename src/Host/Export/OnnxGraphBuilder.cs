@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
@@ -101,8 +102,10 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
                 return outputs[0];
             case Sequential sequential:
                 return SequentialChain(sequential, input);
-            case Conv2d conv:
+            case AdaptiveConv2d conv:
                 return Conv(input, conv);
+            case Conv2d torchConv:
+                return Conv(input, torchConv);
             case BatchNorm2d bn:
                 return StandaloneBatchNorm(input, bn);
             case MaxPool2d pool:
@@ -122,7 +125,7 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
             $"{module.GetType().FullName} cannot be exported to ONNX: implement {nameof(IOnnxExportable)} on it");
     }
 
-    /// <summary>Children in order; a Conv2d directly followed by a BatchNorm2d becomes one folded Conv.</summary>
+    /// <summary>Children in order; a convolution directly followed by a BatchNorm2d becomes one folded Conv.</summary>
     private OnnxValue SequentialChain(Sequential sequential, OnnxValue x)
     {
         var children = sequential.named_children().ToList();
@@ -130,9 +133,9 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         {
             var (name, child) = children[i];
             using var _ = Scope(name);
-            if (child is Conv2d conv && i + 1 < children.Count && children[i + 1].module is BatchNorm2d bn)
+            if (child is AdaptiveConv2d or Conv2d && i + 1 < children.Count && children[i + 1].module is BatchNorm2d bn)
             {
-                x = Conv(x, conv, bn);
+                x = child is AdaptiveConv2d conv ? Conv(x, conv, bn) : Conv(x, (Conv2d)child, bn);
                 i++;
             }
             else
@@ -143,19 +146,27 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         return x;
     }
 
+    public OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null) =>
+        Conv(x, conv.weight, conv.bias, conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups, batchNorm);
+
     public OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm = null)
     {
-        if (x.Rank != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
         if (conv.padding_mode != TorchSharp.PaddingModes.Zeros)
             throw new NotSupportedException($"Conv2d with padding mode {conv.padding_mode} cannot be exported (only zeros)");
         if (conv.padding is null)
             throw new NotSupportedException("Conv2d with string padding ('same'/'valid') cannot be exported; give explicit padding");
-        long[] k = conv.kernel_size, s = conv.stride, d = conv.dilation, p = conv.padding;
-        long groups = conv.groups, cin = conv.in_channels, cout = conv.out_channels;
+        return Conv(x, conv.weight, conv.bias, conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups, batchNorm);
+    }
+
+    private OnnxValue Conv(OnnxValue x, Tensor convWeight, Tensor? convBias, long[] k, long[] s, long[] p, long[] d, long groups,
+        BatchNorm2d? batchNorm)
+    {
+        if (x.Rank != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
+        long cout = convWeight.shape[0], cin = convWeight.shape[1] * groups;
         if (x.Shape[1] != cin) throw new ArgumentException($"Conv expects {cin} input channels, got {x}");
 
-        var weight = Floats(conv.weight!);
-        var bias = conv.bias is { } b ? Floats(b) : new float[cout];
+        var weight = Floats(convWeight);
+        var bias = convBias is { } b ? Floats(b) : new float[cout];
         if (batchNorm is not null) Fold(weight, bias, batchNorm, cout);
 
         long oh = (x.Shape[2] + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;

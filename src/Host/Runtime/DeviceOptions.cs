@@ -32,6 +32,15 @@ public sealed class DeviceOptions
     [System.ComponentModel.DataAnnotations.AllowedValues(32)]
     public int Precision { get; set; } = 32;
 
+    /// <summary>
+    /// How convolutions are computed on the CPU: <c>auto</c> (per layer shape, the fastest implementation that matches
+    /// float64; docs/kernels.md) or <c>libtorch</c> (libtorch's own convolution everywhere, the behaviour before kernel
+    /// selection). The environment variable <c>NANODET_CONV_KERNELS</c>, when set, wins.
+    /// </summary>
+    [ConfigurationKeyName("conv_kernels")]
+    [System.ComponentModel.DataAnnotations.AllowedValues("auto", "libtorch")]
+    public string ConvKernels { get; set; } = "auto";
+
     /// <summary>Torch intra-op threads; 0 = all cores.</summary>
     [ConfigurationKeyName("threads")]
     [System.ComponentModel.DataAnnotations.Range(0, 1024)]

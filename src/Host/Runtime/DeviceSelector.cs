@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Abstractions.Runtime;
+using NanoDet.Abstractions.Runtime.Kernels;
 using NanoDet.Host.Plugins;
 using TorchSharp;
 
@@ -30,6 +32,13 @@ public static class DeviceSelector
         var requested = section.Value ?? options.Type;
         var (kind, index) = Parse(requested);
         TorchRuntime.EnsureLoaded(options.Threads);
+        var kernels = ConvKernelSelector.Shared;
+        kernels.Mode = ConvKernelSelector.ParseMode(Environment.GetEnvironmentVariable(ConvKernelSelector.ModeVariable))
+                       ?? ConvKernelSelector.ParseMode(options.ConvKernels) ?? ConvKernelMode.Auto;
+        kernels.Log ??= line => log.LogDebug("{Line}", line);
+        if (LibtorchEnvironment.Applied is { } onednn)
+            log.LogInformation("oneDNN kernels up to {Isa}: {Reason}; convolutions: {Mode}", onednn.Isa, onednn.Reason,
+                kernels.Mode == ConvKernelMode.Auto ? "fastest exact kernel per layer (device:conv_kernels=auto)" : "libtorch only");
         bool cuda = torch.cuda.is_available();
         switch (kind)
         {
@@ -49,8 +58,7 @@ public static class DeviceSelector
                     log.LogInformation("device auto: picked cuda:{Index}", preferred);
                     return new torch.Device(DeviceType.CUDA, preferred);
                 }
-                log.LogInformation("device auto: picked cpu ({Threads} threads; oneDNN kernels up to {Isa}; CUDA available: {Cuda})",
-                    torch.get_num_threads(), TorchRuntime.KernelIsa, cuda);
+                log.LogInformation("device auto: picked cpu ({Threads} threads; CUDA available: {Cuda})", torch.get_num_threads(), cuda);
                 return torch.CPU;
         }
     }

@@ -22,8 +22,8 @@ public static class TorchRuntime
         {
             if (!_loaded)
             {
-                var (isa, fromUser) = LibtorchEnvironment.Apply();
-                KernelIsa = fromUser ? $"{isa} (from {LibtorchEnvironment.IsaVariable})" : isa;
+                var onednn = LibtorchEnvironment.Apply();
+                KernelIsa = $"{onednn.Isa} ({onednn.Source})";
                 try
                 {
                     using var probe = torch.zeros(1);

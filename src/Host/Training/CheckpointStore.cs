@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Runtime.Kernels;
 using System.Globalization;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
@@ -72,6 +73,10 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
             using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(w);
             tensors.Add(new SafetensorsTensor("optimizer", SafetensorsDType.U8, [ms.Length], ms.ToArray()));
         }
+        // The kernels this run used (and any pinned from an earlier part of it), so a resume computes the same way.
+        var kernels = new Dictionary<string, string>(state.ConvKernels ?? [], StringComparer.Ordinal);
+        foreach (var (key, kernel) in ConvKernelSelector.Shared.Snapshot()) kernels[key] = kernel;
+        state.ConvKernels = kernels;
         var meta = new Dictionary<string, string>
         {
             [FormatKey] = ResumeFormatValue,

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Runtime.Kernels;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -83,6 +84,11 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
         var ema = new ExpMovingAverager(averager.Decay);
         ema.LoadFrom(model);
         resume?.Restore(model, ema, optimizer, device);
+        if (resume?.State.ConvKernels is { Count: > 0 } kernels)
+        {
+            ConvKernelSelector.Shared.Pin(kernels);
+            log.LogInformation("resume: {Count} convolution kernel choices pinned from the resume state", kernels.Count);
+        }
 
         var configJson = ConfigJson.FromConfiguration(config, "Serilog");
         return new TrainingSession

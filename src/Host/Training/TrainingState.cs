@@ -39,6 +39,12 @@ public sealed class TrainingState
     /// <summary>Seconds spent in the epoch in progress before an interruption.</summary>
     public double PartialEpochSeconds { get; set; }
 
+    /// <summary>
+    /// Convolution kernel per call shape (ConvCall key → kernel name) used by this run; a resumed run pins them so its
+    /// arithmetic, and so its result, is the same as an uninterrupted run's.
+    /// </summary>
+    public Dictionary<string, string>? ConvKernels { get; set; }
+
     [JsonIgnore]
     public bool EpochInProgress => BatchInEpoch > 0;
 }

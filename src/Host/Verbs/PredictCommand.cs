@@ -16,7 +16,7 @@ using NanoDet.Host.Runtime;
 namespace NanoDet.Host.Verbs;
 
 /// <summary>
-/// <c>nanodet predict --checkpoint CKPT --input IMG|DIR|VIDEO [--output DIR] [--backend torch|opencv|onnxruntime]
+/// <c>nanodet predict --checkpoint CKPT --input IMG|DIR|VIDEO [--output DIR] [--backend auto|torch|opencv|onnxruntime]
 /// [--onnx FILE] [--draw-threshold 0.35]</c>: annotated images or video plus <c>predictions.json</c>. Preprocessing is
 /// the <c>data:val</c> pipeline in deterministic mode, post-processing the configured <c>postprocess</c> plugin, for
 /// every backend alike. The ONNX backends use <c>--onnx FILE</c> or export the checkpoint into the output folder.
@@ -28,8 +28,12 @@ public static class PredictCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Model weights (.safetensors with embedded config, or .pth/.ckpt with --config)", HelpName = "CKPT", Required = true };
         var input = new Option<string>("--input") { Description = "An image, a folder of images, or a video", HelpName = "IMG|DIR|VIDEO", Required = true };
         var output = new Option<string?>("--output") { Description = "Output folder (default: <save_dir>/predict)", HelpName = "DIR" };
-        var backend = new Option<string>("--backend") { Description = "torch (TorchSharp), opencv (OpenCV DNN) or onnxruntime", DefaultValueFactory = _ => "torch" };
-        backend.AcceptOnlyFromAmong("torch", "opencv", "onnxruntime");
+        var backend = new Option<string>("--backend")
+        {
+            Description = "auto (onnxruntime on the CPU, torch on CUDA), torch (TorchSharp), opencv (OpenCV DNN) or onnxruntime",
+            DefaultValueFactory = _ => BackendChoice.Auto,
+        };
+        backend.AcceptOnlyFromAmong(BackendChoice.Values);
         var onnx = new Option<string?>("--onnx") { Description = "ONNX file for the opencv/onnxruntime backends (default: export the checkpoint into the output folder)", HelpName = "FILE" };
         var threshold = new Option<float>("--draw-threshold") { Description = "Draw detections with at least this score (the JSON has all that the post-process keeps)", DefaultValueFactory = _ => 0.35f };
         var cmd = new Command("predict", "Detect objects and their four corners in images, a folder or a video; write annotated copies and predictions.json");
@@ -50,23 +54,26 @@ public static class PredictCommand
 
     private sealed record Settings(string Checkpoint, string Input, string? Output, string Backend, string? Onnx, float DrawThreshold);
 
-    private static int Predict(IServiceProvider services, Settings s, CancellationToken cancellation)
+    private static int Predict(IServiceProvider services, Settings settings, CancellationToken cancellation)
     {
+        var s = settings;
         var config = services.GetRequiredService<IConfiguration>();
         var resolver = services.GetRequiredService<IPluginResolver>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Predict");
         if (s.DrawThreshold is < 0 or > 1) throw new ConfigurationException($"--draw-threshold: {s.DrawThreshold} is not in [0, 1]");
-        if (s.Onnx is not null && s.Backend == "torch") throw new ConfigurationException("--onnx needs --backend opencv or onnxruntime");
+        if (s.Onnx is not null && s.Backend == BackendChoice.Torch) throw new ConfigurationException("--onnx needs --backend opencv or onnxruntime");
         var inputs = PredictInput.Resolve(s.Input);
         var outputDir = Path.GetFullPath(s.Output ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "predict"));
 
         var pipeline = new DataFactory(config, resolver, log).Pipeline("data:val");
-        int width = RoundUp32(pipeline.Input.Width), height = RoundUp32(pipeline.Input.Height);
+        int width = BackendChoice.RoundUp32(pipeline.Input.Width), height = BackendChoice.RoundUp32(pipeline.Input.Height);
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
             string.IsNullOrWhiteSpace(postSection["name"]) ? ValidationSet.DefaultPostProcess : null);
 
-        var device = s.Backend == "torch" ? DeviceSelector.Resolve(config, log) : TorchSharp.torch.CPU;
+        var device = s.Backend is BackendChoice.Torch or BackendChoice.Auto ? DeviceSelector.Resolve(config, log) : TorchSharp.torch.CPU;
+        if (s.Backend == BackendChoice.Auto)
+            s = s with { Backend = s.Onnx is not null ? BackendChoice.OnnxRuntime : BackendChoice.Resolve(s.Backend, device, log) };
         using var model = DetectorCheckpoint.Load(s.Checkpoint, config, resolver, device, log);
         var layout = model.Layout;
         var names = ModelInfo.ClassNames(config, s.Checkpoint, layout.NumClasses);
@@ -98,7 +105,7 @@ public static class PredictCommand
     private static IInferenceBackend CreateBackend(Settings s, DetectorModule model, TorchSharp.torch.Device device, IConfiguration config,
         int width, int height, string outputDir, ILogger log)
     {
-        if (s.Backend == "torch") return new TorchBackend(model, device);
+        if (s.Backend == BackendChoice.Torch) return new TorchBackend(model, device);
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         var onnxPath = s.Onnx;
         if (onnxPath is null)
@@ -119,6 +126,4 @@ public static class PredictCommand
                 $"([1, {model.Layout.PriorCount(height, width)}, {model.Layout.Channels}] or decoded {decodedChannels} channels)");
         return s.Backend == "opencv" ? new OpenCvDnnBackend(onnxPath, decodedChannels) : new OnnxRuntimeBackend(onnxPath, decodedChannels);
     }
-
-    private static int RoundUp32(int v) => (v + 31) / 32 * 32;
 }
