@@ -19,8 +19,8 @@ if (chosen is null)
     Console.Error.WriteLine($"unknown benchmark '{args[0]}'; available: {string.Join(", ", benchmarks.Select(b => b.Name))}");
     return 2;
 }
-// The same libtorch set-up as the nanodet host (kernel cap before any convolution, NNPACK off).
+// The same libtorch set-up as the nanodet host (probed oneDNN level before any convolution, NNPACK off).
 NanoDet.Host.Runtime.TorchRuntime.EnsureLoaded();
 var isa = NanoDet.Host.Runtime.TorchRuntime.KernelIsa;
-Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}");
+Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}; convolutions: {NanoDet.Abstractions.Runtime.Kernels.ConvKernelSelector.Shared.Mode}");
 return chosen.Run(args.Skip(1).ToArray());

@@ -7,8 +7,9 @@ namespace NanoDet.Abstractions.Tests;
 
 /// <summary>
 /// libtorch's float32 convolutions, forward and backward, in both memory layouts, against float64 (which does not go
-/// through oneDNN). The cases are the ones that failed on this project's AVX-512 build machine before
-/// <see cref="LibtorchEnvironment"/> capped the kernels; run with ONEDNN_MAX_CPU_ISA=ALL to see them fail there.
+/// through oneDNN), at the oneDNN level this process runs with (the probed one, see <see cref="LibtorchEnvironment"/>
+/// and docs/kernels.md). The cases are the ones that failed on one of this project's AVX-512 machines with
+/// ONEDNN_MAX_CPU_ISA=ALL; run with a level set by hand to check that level on other hardware.
 /// </summary>
 public class CpuKernelTests
 {
@@ -38,7 +39,7 @@ public class CpuKernelTests
         var (y32, gx32, gw32) = Run(x64.to(float32), w64.to(float32), g64.to(float32), k, groups, channelsLast);
         var (y64, gx64, gw64) = Run(x64, w64, g64, k, groups, channelsLast: false);
 
-        Assert.True(Close(y32, y64, 1e-4), $"forward error {Error(y32, y64):E2} (oneDNN cap {Environment.GetEnvironmentVariable(LibtorchEnvironment.IsaVariable)})");
+        Assert.True(Close(y32, y64, 1e-4), $"forward error {Error(y32, y64):E2} (oneDNN level {Environment.GetEnvironmentVariable(LibtorchEnvironment.IsaVariable)})");
         Assert.True(Close(gx32, gx64, 1e-4), $"input-gradient error {Error(gx32, gx64):E2}");
         Assert.True(Close(gw32, gw64, 1e-4), $"weight-gradient error {Error(gw32, gw64):E2}");
     }

@@ -16,9 +16,9 @@ public sealed class NanoDetPlusOptions
     public int DetachEpoch { get; set; } = 10;
 
     /// <summary>
-    /// Run the network on channels-last activations. Off by default: with the exact (SSE4.1) oneDNN kernels it is
-    /// slower for this network on CPU, and with AVX2/AVX-512 kernels it hits the wrong-result cases described in
-    /// <c>LibtorchEnvironment</c> on some machines.
+    /// Run the network on channels-last activations. Off by default: the per-layer kernel choice (docs/kernels.md)
+    /// already converts layouts where a kernel is faster in channels-last (1×1 GEMMs, shifted GEMMs), and the
+    /// channels-last oneDNN kernels are the ones seen computing wrong results on some machines.
     /// </summary>
     [ConfigurationKeyName("channels_last")]
     public bool ChannelsLast { get; set; }

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace NanoDet.Host.Runtime;
 
 /// <summary>
-/// Loads libtorch once, turning a native load failure into one clear line, after capping oneDNN's kernels
+/// Loads libtorch once, turning a native load failure into one clear line, after setting oneDNN's kernel level
 /// (<see cref="LibtorchEnvironment"/>).
 /// </summary>
 public static class TorchRuntime
@@ -12,7 +12,7 @@ public static class TorchRuntime
     private static readonly object Gate = new();
     private static bool _loaded;
 
-    /// <summary>The oneDNN instruction-set cap in force, for logs and benchmark headers.</summary>
+    /// <summary>The oneDNN instruction-set level in force and where it came from, for logs and benchmark headers.</summary>
     public static string KernelIsa { get; private set; } = "";
 
     /// <param name="threads">Intra-op threads; 0 keeps libtorch's default (all cores).</param>

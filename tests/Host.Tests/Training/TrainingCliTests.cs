@@ -97,6 +97,26 @@ public class TrainingCliTests(UninterruptedRun full) : IClassFixture<Uninterrupt
         Assert.Contains("resuming from", second.StdErr);
         TrainingCli.AssertSameWeights(full.SaveDir, dir);
         Assert.Equal(TrainingCli.State(full.SaveDir).GlobalStep, TrainingCli.State(dir).GlobalStep);
+        Assert.NotEmpty(TrainingCli.State(dir).ConvKernels!);
+    }
+
+    [Fact]
+    public void A_resume_on_an_empty_kernel_cache_pins_the_recorded_kernels_and_stays_exact()
+    {
+        var dir = Path.Combine(full.Root, "three-plus-one-fresh-cache");
+        var first = TrainingCli.Train(full, dir, "--set", "schedule:total_epochs=3");
+        Assert.True(first.ExitCode == 0, first.All);
+        var recorded = TrainingCli.State(dir).ConvKernels!;
+        Assert.NotEmpty(recorded);
+
+        // A new cache folder: no probe result and no kernel choices; the resume state alone decides the kernels.
+        var cache = Path.Combine(full.Root, "empty-cache");
+        var second = CliProcess.Run(full.Root, new Dictionary<string, string> { ["NANODET_CACHE"] = cache },
+            "train", "--resume", Path.Combine(dir, "resume_last.safetensors"), "--set", "schedule:total_epochs=4");
+        Assert.True(second.ExitCode == 0, second.All);
+        Assert.Contains($"resume: {recorded.Count} convolution kernel choices pinned", second.StdErr);
+        TrainingCli.AssertSameWeights(full.SaveDir, dir);
+        foreach (var (key, kernel) in recorded) Assert.Equal(kernel, TrainingCli.State(dir).ConvKernels![key]);
     }
 
     [Fact]
