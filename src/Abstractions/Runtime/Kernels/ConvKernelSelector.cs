@@ -39,7 +39,7 @@ public sealed class ConvKernelSelector
     private readonly IReadOnlyList<IConvKernel> _kernels;
     private readonly IConvKernel _libtorch;
     private readonly ConvKernelCache _cache;
-    private readonly ConcurrentDictionary<string, (IConvKernel Kernel, ConvKernelChoice Choice, ConvCall Call)> _inUse = new();
+    private readonly ConcurrentDictionary<ConvCall, (IConvKernel Kernel, ConvKernelChoice Choice)> _inUse = new();
     private readonly Dictionary<string, string> _pinned = new();
     private int _timedRuns = 5;
 
@@ -87,11 +87,11 @@ public sealed class ConvKernelSelector
     public IReadOnlyList<ConvKernelChoice> ChoicesInUse => _inUse.Values.Select(v => v.Choice).OrderBy(c => c.CallKey, StringComparer.Ordinal).ToList();
 
     /// <summary>Every call shape this process has run a convolution for.</summary>
-    public IReadOnlyList<ConvCall> CallsInUse => _inUse.Values.Select(v => v.Call).ToList();
+    public IReadOnlyList<ConvCall> CallsInUse => _inUse.Keys.ToList();
 
     /// <summary>Call key → kernel name of every choice in use (what a resume state records).</summary>
     public IReadOnlyDictionary<string, string> Snapshot() =>
-        _inUse.ToDictionary(kv => kv.Key, kv => kv.Value.Kernel.Name, StringComparer.Ordinal);
+        _inUse.ToDictionary(kv => kv.Key.Key, kv => kv.Value.Kernel.Name, StringComparer.Ordinal);
 
     /// <summary>
     /// Fixes the kernel of the given calls (a resumed run's recorded choices); unknown kernel names are ignored.
@@ -105,7 +105,7 @@ public sealed class ConvKernelSelector
             {
                 if (_kernels.All(k => k.Name != name)) continue;
                 _pinned[key] = name;
-                _inUse.TryRemove(key, out _);
+                foreach (var call in _inUse.Keys.Where(c => c.Key == key).ToList()) _inUse.TryRemove(call, out _);
             }
         }
     }
@@ -126,7 +126,8 @@ public sealed class ConvKernelSelector
         if (Mode == ConvKernelMode.Libtorch || x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32)
             return _libtorch.Forward(x, weight, bias, geometry);
         bool training = is_grad_enabled() && (x.requires_grad || weight.requires_grad);
-        var call = new ConvCall(geometry, x.shape[0], x.shape[2], x.shape[3], MemoryLayout.IsChannelsLast(x), training,
+        var shape = x.shape;
+        var call = new ConvCall(geometry, shape[0], shape[2], shape[3], MemoryLayout.IsChannelsLast(x), training,
             InputGrad: training && x.requires_grad);
         return KernelFor(call).Forward(x, weight, bias, geometry);
     }
@@ -134,11 +135,11 @@ public sealed class ConvKernelSelector
     /// <summary>The kernel for a call: in use, pinned, cached, or chosen now by measurement.</summary>
     public IConvKernel KernelFor(ConvCall call)
     {
-        var key = call.Key;
-        if (_inUse.TryGetValue(key, out var known)) return known.Kernel;
+        if (_inUse.TryGetValue(call, out var known)) return known.Kernel;
         lock (_gate)
         {
-            if (_inUse.TryGetValue(key, out known)) return known.Kernel;
+            if (_inUse.TryGetValue(call, out known)) return known.Kernel;
+            var key = call.Key;
             ConvKernelChoice choice;
             if (_pinned.TryGetValue(key, out var pinned))
                 choice = new ConvKernelChoice(key, call.ToString(), pinned, "pinned by the resume state", []);
@@ -151,7 +152,7 @@ public sealed class ConvKernelSelector
                 Log?.Invoke($"conv {call}: {choice.Kernel} ({choice.Reason})");
             }
             var kernel = _kernels.First(k => k.Name == choice.Kernel);
-            _inUse[key] = (kernel, choice, call);
+            _inUse[call] = (kernel, choice);
             return kernel;
         }
     }
