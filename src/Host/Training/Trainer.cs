@@ -48,7 +48,7 @@ public sealed class Trainer(TrainingSession session, ILogger log)
             reporter.BeginEpoch(epoch, total, batches, state.BatchInEpoch);
 
             // The loader is not handed the token: a stop request lets the current step finish first.
-            foreach (var batch in s.TrainLoader.Batches(epoch, state.BatchInEpoch))
+            foreach (var batch in s.TrainLoader.Batches(epoch, state.BatchInEpoch, CancellationToken.None))
             {
                 using (batch)
                 {
