@@ -4,7 +4,7 @@
 // Debian 12 and Ubuntu 22.04 ship GCC 12's (up to GLIBCXX_3.4.30). The only symbol bound to that version is
 // std::ios_base_library_init, a link-time marker nothing calls. A requirement flagged VER_FLG_WEAK is not
 // fatal when the version is missing, and is resolved as usual where it exists, so the patched file works
-// on every system. See DEPENDENCIES.md and README ("Native quirks").
+// on every system. See README.md#native-libraries-cuda-container.
 //
 // This file is compiled twice: as an MSBuild inline task (build/Libtorch.targets) that patches the copy in
 // a project's build or publish output, and into the Host tests (with ELF_PATCHER_NO_TASK defined) so the

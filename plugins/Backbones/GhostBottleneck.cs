@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Backbones;
 
 /// <summary>
-/// Stride-1 Ghost bottleneck without squeeze-excitation, as GhostPAN creates it (SPEC §1.4): <c>ghost1</c> (with
+/// Stride-1 Ghost bottleneck without squeeze-excitation, as GhostPAN creates it (docs/reference.md#ghostpan-neck): <c>ghost1</c> (with
 /// activation) → <c>ghost2</c> (none), plus a <c>shortcut</c> = [DW k×k, BN, 1×1, BN] when in ≠ out (identity
 /// otherwise). No activation after the sum. The stride-2 depthwise stage and SE of GhostNet are never built here.
 /// </summary>

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Backbones;
 
 /// <summary>
-/// GhostNet's Ghost module as GhostPAN uses it (SPEC §1.4), ratio 2: <c>primary_conv</c> = [k×k conv in→ceil(out/2),
+/// GhostNet's Ghost module as GhostPAN uses it (docs/reference.md#ghostpan-neck), ratio 2: <c>primary_conv</c> = [k×k conv in→ceil(out/2),
 /// BN, act or empty] and <c>cheap_operation</c> = [depthwise 3×3 conv, BN, act or empty]; output = concat of both.
 /// The empty placeholder keeps the Sequential index 2 as in NanoDet. Convs use the framework's default init.
 /// </summary>

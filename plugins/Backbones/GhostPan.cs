@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Backbones;
 
 /// <summary>
-/// GhostPAN (SPEC §1.4): 1×1 <c>reduce_layers</c>, a top-down path of <c>top_down_blocks</c> on [upsampled, lateral],
+/// GhostPAN (docs/reference.md#ghostpan-neck): 1×1 <c>reduce_layers</c>, a top-down path of <c>top_down_blocks</c> on [upsampled, lateral],
 /// a bottom-up path of <c>downsamples</c> + <c>bottom_up_blocks</c> on [downsampled, lateral], and extra levels
 /// <c>extra_lvl_in_conv</c>(reduced top input) + <c>extra_lvl_out_conv</c>(last output).
 /// </summary>

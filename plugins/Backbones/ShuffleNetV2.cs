@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Backbones;
 
 /// <summary>
-/// ShuffleNetV2 as NanoDet builds it (SPEC §1.3): <c>conv1</c> (3×3 s2 conv, BN, act) → max-pool 3×3 s2 →
+/// ShuffleNetV2 as NanoDet builds it (docs/reference.md#shufflenetv2-backbone): <c>conv1</c> (3×3 s2 conv, BN, act) → max-pool 3×3 s2 →
 /// <c>stage2</c> (4 blocks), <c>stage3</c> (8), <c>stage4</c> (4), the first block of each with stride 2; optionally
 /// <c>stage4.conv5</c>. Outputs the selected stages at strides 8, 16, 32. Key names equal torchvision's
 /// <c>shufflenet_v2_x*</c> minus <c>conv5</c>/<c>fc</c>.
@@ -100,7 +100,7 @@ public sealed class ShuffleNetV2 : BackboneModule, IOnnxExportable
     }
 
     /// <summary>
-    /// NanoDet's own init (SPEC §1.2): every conv ~ N(0, 1/weight.shape[1]); BN weight 1, bias 1e-4, running mean 0.
+    /// NanoDet's own init (docs/reference.md#building-blocks-and-initialisation): every conv ~ N(0, 1/weight.shape[1]); BN weight 1, bias 1e-4, running mean 0.
     /// </summary>
     private void InitializeWeights()
     {

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Backbones;
 
 /// <summary>
-/// ShuffleNetV2 unit (SPEC §1.3). Sequential indices are kept exactly as torchvision/NanoDet so the state_dict keys
+/// ShuffleNetV2 unit (docs/reference.md#shufflenetv2-backbone). Sequential indices are kept exactly as torchvision/NanoDet so the state_dict keys
 /// match: <c>branch1</c> = [DW 3×3, BN, 1×1, BN, act] (stride 2 only), <c>branch2</c> = [1×1, BN, act, DW 3×3, BN, 1×1,
 /// BN, act]. Stride 1 splits the channels in half and transforms only the second half; both cases end with a
 /// channel shuffle of 2 groups. All convs are bias-free.

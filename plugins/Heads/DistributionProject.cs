@@ -7,7 +7,7 @@ namespace NanoDet.Heads;
 /// <summary>
 /// NanoDet's <c>Integral</c> layer, kept as a module because its buffer <c>project</c> = [0, 1, …, R] (float32, [R+1])
 /// is part of the reference state_dict (<c>head.distribution_project.project</c>). Forward is the expectation of each
-/// softmaxed group of R+1 logits (SPEC §2.2).
+/// softmaxed group of R+1 logits (docs/reference.md#distribution-integral).
 /// </summary>
 public sealed class DistributionProject : nn.Module<Tensor, Tensor>
 {

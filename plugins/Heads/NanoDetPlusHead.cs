@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads;
 
 /// <summary>
-/// NanoDet-Plus main head (SPEC §1.5) with the four-point extension: per level (not shared) <c>cls_convs</c> =
+/// NanoDet-Plus main head (docs/reference.md#main-head) with the four-point extension: per level (not shared) <c>cls_convs</c> =
 /// stacked depthwise-separable (or plain) conv modules, then one 1×1 <c>gfl_cls</c> conv with bias whose
 /// K = C + (4 + 2·points)·(R+1) channels are the class logits, the 4 box-side distributions and the corner
 /// distributions. <c>num_points = 0</c> is NanoDet-Plus exactly (same keys and shapes as the official model).
@@ -86,7 +86,7 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportabl
         return MemoryLayout.FlattenLevels(levels).MoveToOuterDisposeScope();
     }
 
-    /// <summary>SPEC §1.2: every conv inside cls_convs ~ N(0, 0.01); gfl_cls ~ N(0, 0.01) with every bias −4.595.</summary>
+    /// <summary>docs/reference.md#building-blocks-and-initialisation: every conv inside cls_convs ~ N(0, 0.01); gfl_cls ~ N(0, 0.01) with every bias −4.595.</summary>
     private void InitializeWeights()
     {
         foreach (var (_, m) in _clsConvs.named_modules())

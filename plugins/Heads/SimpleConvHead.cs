@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads;
 
 /// <summary>
-/// NanoDet's SimpleConvHead, the auxiliary head of NanoDet-Plus (SPEC §1.6): one <c>cls_convs</c> and one
+/// NanoDet's SimpleConvHead, the auxiliary head of NanoDet-Plus (docs/reference.md#auxiliary-head): one <c>cls_convs</c> and one
 /// <c>reg_convs</c> tower of 3×3 ConvModules (GN) shared by all levels, <c>gfl_cls</c> (C) and <c>gfl_reg</c>
 /// ((4 + 2·points)·(R+1)) 3×3 convs, and a <c>scales</c> entry per level multiplied onto the regression output.
 /// Output layout equals the main head's.

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Abstractions.Tests;
 
-/// <summary>SPEC §12 golden vectors for the shared geometry.</summary>
+/// <summary>docs/reference.md#golden-values golden vectors for the shared geometry.</summary>
 public class GeometryGoldenTests
 {
     private static readonly Quad Plate = new(new(30, 40), new(32, 60), new(70, 62), new(68, 38));

@@ -4,7 +4,7 @@ using NanoDet.Datasets.Pipeline;
 
 namespace NanoDet.Datasets.Tests;
 
-/// <summary>Each factor of SPEC §6.4 on hand-checked points, and the composition order.</summary>
+/// <summary>Each factor of docs/reference.md#geometric-augmentation on hand-checked points, and the composition order.</summary>
 public class ShapeTransformTests
 {
     private static void Near(double x, double y, PointF2 p, double tol = 1e-4)

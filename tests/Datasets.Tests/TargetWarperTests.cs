@@ -4,7 +4,7 @@ using NanoDet.Datasets.Pipeline;
 
 namespace NanoDet.Datasets.Tests;
 
-/// <summary>Box and corner warping (SPEC §6.5) and the flip relabelling the reference forks miss (SPEC §6.7, §11 F1/S10).</summary>
+/// <summary>Box and corner warping (docs/reference.md#warping-boxes-and-corners) and the flip relabelling the reference forks miss (docs/reference.md#horizontal-flip-and-corner-labels).</summary>
 public class TargetWarperTests
 {
     [Fact]
@@ -29,7 +29,7 @@ public class TargetWarperTests
     [Fact]
     public void Flip_relabels_corners_so_the_quadrant_codec_stays_valid()
     {
-        // SPEC §6.7 example: centre (50, 50), TL(30,40) BL(32,60) BR(70,62) TR(68,38), mirror about x = 50
+        // docs/reference.md#horizontal-flip-and-corner-labels example: centre (50, 50), TL(30,40) BL(32,60) BR(70,62) TR(68,38), mirror about x = 50
         var q = TestFiles.Quad(30, 40, 32, 60, 70, 62, 68, 38);
         Assert.Equal([20f, 10, 18, 10, 20, 12, 18, 12], DistanceCodec.PointsToDistances(50, 50, q));
         var flip = WarpMatrix.Translation(50, 0) * ShapeTransform.Flip(true) * WarpMatrix.Translation(-50, 0);

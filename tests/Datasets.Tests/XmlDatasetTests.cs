@@ -38,7 +38,7 @@ public class XmlDatasetTests
         Assert.Equal("t: 2 images, 1 objects, nothing skipped", ds.Report.Summary());
         Assert.Equal(["a.png", "b.png"], ds.Images.Select(r => r.FileName));
         Assert.Equal([1, 2], ds.Images.Select(r => r.Id));
-        Assert.Empty(ds.Images[0].Annotations); // a pure negative is kept (SPEC §11 F2)
+        Assert.Empty(ds.Images[0].Annotations); // a pure negative is kept (docs/reference.md#images-without-objects)
         var a = ds.Images[1].Annotations.Single();
         Assert.Equal(1, a.Label);
         Assert.Equal(new Box(10.5f, 20.25f, 40, 60), a.Box);
@@ -64,7 +64,7 @@ public class XmlDatasetTests
         var root = TestFiles.NewTempDir("xml-clip");
         TestFiles.Image(Path.Combine(root, "images", "a.png"), 100, 80);
         TestFiles.Text(Path.Combine(root, "xml", "a.xml"), Doc("a.png", 100, 80, Obj("B_1", Box(-10, 5, 30, 50), Pts(-10, 5, -10, 50, 30, 50, 30, 5))));
-        // corrected (SPEC §11 O3): clip x1..y2 to the image
+        // corrected (docs/reference.md#box-clipping): clip x1..y2 to the image
         Assert.Equal(new Box(0, 5, 30, 50), Load(root).Images[0].Annotations[0].Box);
         // NanoDet: x = max(x1, 0), w = min(w, W) = 40 → the box is shifted right to [0, 40]
         Assert.Equal(new Box(0, 5, 40, 50), Load(root, BoxClipMode.Reference).Images[0].Annotations[0].Box);

@@ -68,7 +68,7 @@ public class NumericsTests
     [Fact]
     public void Box_iou_matches_the_golden_pair_and_crowd_rule()
     {
-        // SPEC §12: [0,0,10,10] vs [5,5,15,20] (xyxy) → IoU 0.111111: intersection 5x5 = 25, union 100 + 150 − 25 = 225.
+        // docs/reference.md#golden-values: [0,0,10,10] vs [5,5,15,20] (xyxy) → IoU 0.111111: intersection 5x5 = 25, union 100 + 150 − 25 = 225.
         var d = new DetectionObject(0, 0, 0, 10, 10, 1, null);
         var g = new GroundTruthObject(0, 5, 5, 10, 15, 150, false, null);
         Assert.Equal(25.0 / 225, BoxOverlap.Iou(d, g, 150), 15);

@@ -113,7 +113,7 @@ public class NanoDetPlusHeadTests
     {
         using var scope = NewDisposeScope();
         var project = new DistributionProject(7);
-        // SPEC §12: logits [0,1,2,3,2,1,0,−1] give 3.034487 per group.
+        // docs/reference.md#golden-values: logits [0,1,2,3,2,1,0,−1] give 3.034487 per group.
         var group = new float[] { 0, 1, 2, 3, 2, 1, 0, -1 };
         var d = project.forward(tensor(group.Concat(group).ToArray(), [1, 16]));
         Assert.Equal(new long[] { 1, 2 }, d.shape);

@@ -18,7 +18,7 @@ Needs only torch (tested with 1.13) and numpy; NanoDet's training-only dependenc
 ...) are replaced by inert stubs because the model code never calls them. The safetensors reader/writer below is
 written here from the format description (8-byte little-endian header length, JSON header, raw data).
 
-Variants (--variant): "fourpoint" = the official model with only the output widths changed as SPEC §1.8 states
+Variants (--variant): "fourpoint" = the official model with only the output widths changed (docs/reference.md#weight-names-and-checkpoint-loading)
 (head.gfl_cls: C + 12(R+1), aux_head.gfl_reg: 12(R+1)); "plain" = the official NanoDet-Plus unchanged.
 """
 import argparse
@@ -188,7 +188,7 @@ def build_reference(nanodet_root, points, seed):
     model = NanoDetPlus(backbone=attr(cfg["backbone"]), fpn=attr(cfg["fpn"]), aux_head=attr(aux),
                         head=attr(head), detach_epoch=cfg["detach_epoch"])
     if points:
-        # SPEC §1.8: the four-point model differs only in these output widths.
+        # docs/reference.md#weight-names-and-checkpoint-loading: the four-point model differs only in these output widths.
         bins = REG_MAX + 1
         for i in range(len(model.head.gfl_cls)):
             conv = nn.Conv2d(PAN, CLASSES + (4 + 2 * points) * bins, 1, padding=0)

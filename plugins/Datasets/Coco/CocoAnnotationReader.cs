@@ -6,8 +6,8 @@ using NanoDet.Datasets.Common;
 namespace NanoDet.Datasets.Coco;
 
 /// <summary>
-/// Reads COCO detection JSON with four corners per annotation (SPEC §6.2): <c>points</c> (8 numbers) first, else
-/// <c>keypoints</c> with 8 values or 12 as (x, y, v) triplets (SPEC §11 F7); <c>iscrowd</c> or <c>ignore</c> marks
+/// Reads COCO detection JSON with four corners per annotation (docs/reference.md#coco-annotations): <c>points</c> (8 numbers) first, else
+/// <c>keypoints</c> with 8 values or 12 as (x, y, v) triplets (docs/reference.md#coco-annotations); <c>iscrowd</c> or <c>ignore</c> marks
 /// a crowd region; <c>area</c> is kept for the evaluator. A malformed file is an error naming file and line; bad
 /// entries are skipped with <c>file:images[i]</c> / <c>file:annotations[i]</c> locations.
 /// </summary>

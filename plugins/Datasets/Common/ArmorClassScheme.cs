@@ -1,7 +1,7 @@
 namespace NanoDet.Datasets.Common;
 
 /// <summary>
-/// The seed's 36-class RoboMaster scheme (SPEC §6.1): colour prefix (B blue, R red, N none/grey, P purple) and
+/// The seed's 36-class RoboMaster scheme (docs/reference.md#armor-class-table): colour prefix (B blue, R red, N none/grey, P purple) and
 /// sticker (G sentry, 1-5, O outpost, Bs base small, Bb base big), label = colour index · 9 + sticker index.
 /// </summary>
 public static class ArmorClassScheme

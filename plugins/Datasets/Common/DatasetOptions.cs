@@ -32,7 +32,7 @@ public class DatasetOptions : IValidatableObject
     [ConfigurationKeyName("strict")]
     public bool Strict { get; set; }
 
-    /// <summary>Box clipping: <c>image</c> (default, SPEC §11 O3 fix), <c>reference</c> (NanoDet XML parity) or <c>none</c>.</summary>
+    /// <summary>Box clipping: <c>image</c> (default, the fix of docs/reference.md#box-clipping), <c>reference</c> (NanoDet XML parity) or <c>none</c>.</summary>
     [ConfigurationKeyName("bbox_clip")]
     [RegularExpression("(?i)^(image|reference|none)$", ErrorMessage = "must be image, reference or none")]
     public string BboxClip { get; set; } = "image";

@@ -6,7 +6,7 @@ namespace NanoDet.Datasets.Loading;
 
 /// <summary>
 /// Stacks prepared samples into one float32 tensor [B, 3, H, W]: zero padding at the bottom and right up to the
-/// batch maximum, each side rounded up to a multiple of 32 (SPEC §6.8; 0 is the mean colour after normalising).
+/// batch maximum, each side rounded up to a multiple of 32 (docs/reference.md#batching; 0 is the mean colour after normalising).
 /// </summary>
 public static class BatchCollator
 {

@@ -94,7 +94,7 @@ public sealed class ThreadedLoader : IBatchLoader
         finally
         {
             stop.Cancel();
-            try { Task.WaitAll(workers); }
+            try { Task.WaitAll(workers, CancellationToken.None); }
             catch (AggregateException) { /* workers stopped by the cancellation above */ }
             // Batches built but never handed out own native tensors.
             for (int b = handedOut; b < count; b++)

@@ -3,7 +3,7 @@ using OpenCvSharp;
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// NanoDet's <c>color_aug_and_norm</c> (SPEC §6.6) on a float32 BGR image scaled to [0, 1]: brightness (+δ),
+/// NanoDet's <c>color_aug_and_norm</c> (docs/reference.md#colour-augmentation-and-normalisation) on a float32 BGR image scaled to [0, 1]: brightness (+δ),
 /// contrast (×α, a pure gain), saturation (×α on S of OpenCV's float HSV), each with probability 0.5 in that
 /// order, no clipping; then per-channel normalisation and HWC → CHW.
 /// </summary>

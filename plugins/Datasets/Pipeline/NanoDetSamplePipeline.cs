@@ -6,7 +6,7 @@ using OpenCvSharp;
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// NanoDet's training/validation pipeline (SPEC §6.4–6.6): one composed warp for the image (Cv2.WarpPerspective,
+/// NanoDet's training/validation pipeline (docs/reference.md#geometric-augmentation): one composed warp for the image (Cv2.WarpPerspective,
 /// bilinear, black border), its boxes and corners; colour augmentation; normalisation to CHW. Stateless apart from
 /// its settings, so loader workers may share it.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// NanoDet's <c>pipeline</c> keys (SPEC §6.4, §6.6) with NanoDet's defaults (no augmentation), plus
+/// NanoDet's <c>pipeline</c> keys (docs/reference.md#geometric-augmentation, docs/reference.md#colour-augmentation-and-normalisation) with NanoDet's defaults (no augmentation), plus
 /// <c>divisible</c> (keep_ratio output sides rounded up to a multiple) and <c>drop_degenerate</c>.
 /// </summary>
 public sealed class PipelineSettings : IValidatableObject
@@ -33,7 +33,7 @@ public sealed class PipelineSettings : IValidatableObject
     [ConfigurationKeyName("translate")]
     public double Translate { get; set; }
 
-    /// <summary>Probability of a horizontal flip (corners are relabelled, SPEC §6.7).</summary>
+    /// <summary>Probability of a horizontal flip (corners are relabelled, docs/reference.md#horizontal-flip-and-corner-labels).</summary>
     [ConfigurationKeyName("flip")]
     public double Flip { get; set; }
 
@@ -59,7 +59,7 @@ public sealed class PipelineSettings : IValidatableObject
     public int Divisible { get; set; }
 
     /// <summary>
-    /// Drop objects whose warped, clipped box is under 1 px wide or high (SPEC §11 O9 recommendation; NanoDet keeps
+    /// Drop objects whose warped, clipped box is under 1 px wide or high (docs/reference.md#degenerate-objects; NanoDet keeps
     /// them). Default true.
     /// </summary>
     [ConfigurationKeyName("drop_degenerate")]

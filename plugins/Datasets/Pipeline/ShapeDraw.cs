@@ -1,7 +1,7 @@
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// The random values of one geometric augmentation (SPEC §6.4), drawn in NanoDet's order: perspective x, y;
+/// The random values of one geometric augmentation (docs/reference.md#geometric-augmentation), drawn in NanoDet's order: perspective x, y;
 /// scale; stretch w, h; rotation; shear x, y; flip; translate x, y.
 /// </summary>
 /// <param name="PerspectiveX">P[2,0].</param>

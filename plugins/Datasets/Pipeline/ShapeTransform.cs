@@ -3,7 +3,7 @@ using NanoDet.Abstractions.Geometry;
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// The factors of NanoDet's geometric augmentation as 3×3 matrices (column vectors, SPEC §6.4) and their
+/// The factors of NanoDet's geometric augmentation as 3×3 matrices (column vectors, docs/reference.md#geometric-augmentation) and their
 /// composition M = ResizeM · T · F · Sh · R · Str · Scl · P · C.
 /// </summary>
 public static class ShapeTransform
@@ -56,7 +56,7 @@ public static class ShapeTransform
 
     /// <summary>
     /// ResizeM: diag(w/W, h/H) without keep_ratio; with it T(w/2, h/2) · diag(r, r) · T(−W/2, −H/2) where r fits
-    /// the image into (w, h) (SPEC §6.4).
+    /// the image into (w, h) (docs/reference.md#geometric-augmentation).
     /// </summary>
     public static WarpMatrix Resize(int srcW, int srcH, int dstW, int dstH, bool keepRatio)
     {

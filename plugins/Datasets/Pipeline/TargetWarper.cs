@@ -4,9 +4,9 @@ using NanoDet.Abstractions.Geometry;
 namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
-/// Warps ground truth with the image's matrix (SPEC §6.5): a box through its four corners, homogeneous division,
+/// Warps ground truth with the image's matrix (docs/reference.md#warping-boxes-and-corners): a box through its four corners, homogeneous division,
 /// min/max, clip to the output; each corner point homogeneously, clipped per coordinate. Where the map mirrors
-/// orientation at the object (a horizontal flip), the corners are relabelled (SPEC §6.7), which NanoDet's
+/// orientation at the object (a horizontal flip), the corners are relabelled (docs/reference.md#horizontal-flip-and-corner-labels), which NanoDet's
 /// four-point forks do not do.
 /// </summary>
 public static class TargetWarper

@@ -6,9 +6,9 @@ using NanoDet.Datasets.Common;
 namespace NanoDet.Datasets.Xml;
 
 /// <summary>
-/// Reads VOC XML with four-point corners (SPEC §6.1): <c>filename</c>, <c>size</c>, and per <c>object</c>:
+/// Reads VOC XML with four-point corners (docs/reference.md#xml-annotations): <c>filename</c>, <c>size</c>, and per <c>object</c>:
 /// <c>name</c>, <c>bndbox</c> (optional when <c>points</c> exist), <c>points/x1..y4</c>. Numbers are parsed as
-/// floats (SPEC §11 S8). Files are taken in sorted order and numbered 1..N (SPEC §11 O4).
+/// floats (docs/reference.md#xml-annotations). Files are taken in sorted order and numbered 1..N (docs/reference.md#xml-annotations).
 /// </summary>
 public sealed class XmlAnnotationReader(DatasetBuilder builder, ImageFolder images, PointOrder order, bool difficultAsCrowd)
 {

@@ -5,7 +5,7 @@ namespace NanoDet.Heads.Assigners;
 
 /// <summary>
 /// The head's <c>assigner_cfg</c> section: the assigner plugin's <c>name</c> and the Dynamic Soft Label
-/// Assigner's constants (SPEC §3). NanoDet's keys, plus the four-point corner cost of the seed tutorial.
+/// Assigner's constants (docs/reference.md#label-assignment). NanoDet's keys, plus the four-point corner cost of the seed tutorial.
 /// </summary>
 public sealed class AssignerOptions : IValidatableObject
 {
@@ -28,7 +28,7 @@ public sealed class AssignerOptions : IValidatableObject
 
     /// <summary>
     /// IoF threshold above which priors over crowd regions would be ignored; only −1 (off) is accepted: the
-    /// reference's ignore path is broken (SPEC §11 O5) and crowd regions never reach the targets here.
+    /// reference's ignore path is broken (docs/reference.md#label-assignment) and crowd regions never reach the targets here.
     /// </summary>
     [ConfigurationKeyName("ignore_iof_thr")]
     public double IgnoreIofThr { get; set; } = -1;
@@ -53,7 +53,7 @@ public sealed class AssignerOptions : IValidatableObject
             yield return new ValidationResult("must name an assigner plugin", [nameof(Name)]);
         if (IgnoreIofThr > 0)
             yield return new ValidationResult(
-                "ignore regions are not supported (the reference's ignore path is broken, SPEC §11 O5); use -1",
+                "ignore regions are not supported (the reference's ignore path is broken, docs/reference.md#label-assignment); use -1",
                 [nameof(IgnoreIofThr)]);
     }
 }

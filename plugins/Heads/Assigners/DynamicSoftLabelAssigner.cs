@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Assigners;
 
 /// <summary>
-/// NanoDet-Plus's Dynamic Soft Label Assigner (SPEC §3) with the four-point corner cost: for one image,
+/// NanoDet-Plus's Dynamic Soft Label Assigner (docs/reference.md#label-assignment) with the four-point corner cost: for one image,
 /// priors strictly inside some ground-truth box are candidates; each ground truth j takes the k_j cheapest
 /// candidates, k_j = max(1, ⌊Σ top-min(topk, V) IoUs of column j⌋); a prior taken twice keeps the ground truth
 /// of lowest cost. Cost = soft-label focal BCE over all classes + iou_factor·(−ln(IoU + 1e-7)) (+ α^(mean corner

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Losses;
 
 /// <summary>
-/// Distribution Focal Loss (GFL; SPEC §4): for a target t in [0, R], with l = ⌊t⌋ and r = l + 1,
+/// Distribution Focal Loss (GFL; docs/reference.md#losses): for a target t in [0, R], with l = ⌊t⌋ and r = l + 1,
 /// CE(z, l)·(r − t) + CE(z, r)·(t − l), CE = −log softmax over the R + 1 bins.
 /// </summary>
 public sealed class DistributionFocalLoss(double lossWeight = 0.25)

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Losses;
 
-/// <summary>GIoU loss (SPEC §4): 1 − GIoU(pred, target) per box pair, union and enclosing area floored at <c>eps</c>.</summary>
+/// <summary>GIoU loss (docs/reference.md#losses): 1 − GIoU(pred, target) per box pair, union and enclosing area floored at <c>eps</c>.</summary>
 public sealed class GIoULoss(double lossWeight = 2.0, double eps = BoxOverlaps.DefaultEps)
 {
     public double LossWeight { get; } = lossWeight;

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Losses;
 
 /// <summary>
-/// Training targets of a batch built from one assignment (SPEC §3 "target construction"), flattened over
+/// Training targets of a batch built from one assignment (docs/reference.md#training-targets), flattened over
 /// images: prior index b·N + i. Label weights are 1 for every prior (no ignore regions), so they are implicit.
 /// </summary>
 /// <param name="Labels">int64 [B·N]: matched class, C (background) for negatives.</param>

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Losses;
 
 /// <summary>
-/// NanoDet-Plus training loss with the four-point extension (SPEC §3 target construction, §4): one assignment
+/// NanoDet-Plus training loss with the four-point extension (docs/reference.md#training-targets, docs/reference.md#losses): one assignment
 /// per image from the aux predictions when present (else from the main ones, detached), targets built once for
 /// the batch, then for each head QFL/A + GIoU·w/W + DFL·w/(4W) over all 4 + 2·points distributions (or an
 /// L1/Wing corner term). A = max(Npos, 1), w_i = detached max-class sigmoid of the head being scored,

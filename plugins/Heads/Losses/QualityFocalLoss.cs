@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Losses;
 
 /// <summary>
-/// Quality Focal Loss (GFL; SPEC §4): per prior, Σ_c BCE(x_c, T_c)·|T_c − σ(x_c)|^β where T is the IoU at the
+/// Quality Focal Loss (GFL; docs/reference.md#losses): per prior, Σ_c BCE(x_c, T_c)·|T_c − σ(x_c)|^β where T is the IoU at the
 /// matched class of a positive and 0 elsewhere. With T = 0 this is the focal negative term BCE(x, 0)·σ^β, so one
 /// formula covers positives and negatives. The modulating factor is not detached (as the reference).
 /// </summary>

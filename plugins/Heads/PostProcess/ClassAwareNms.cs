@@ -1,7 +1,7 @@
 namespace NanoDet.Heads.PostProcess;
 
 /// <summary>
-/// Greedy class-aware NMS (SPEC §7 step 6): candidates sorted by score descending with a STABLE sort (ties
+/// Greedy class-aware NMS (docs/reference.md#post-processing step 3): candidates sorted by score descending with a STABLE sort (ties
 /// keep candidate order), a candidate is suppressed when its IoU with an already kept box of the same class
 /// is strictly above the threshold. Boxes of different classes never suppress each other, which is what the
 /// reference's per-class coordinate offset achieves. Because the kept list is emitted in score order and

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace NanoDet.Heads.PostProcess;
 
-/// <summary>Options of the <c>postprocess</c> section; defaults are the reference's (SPEC §7).</summary>
+/// <summary>Options of the <c>postprocess</c> section; defaults are the reference's (docs/reference.md#post-processing).</summary>
 public sealed class NanoDetPostProcessOptions
 {
     /// <summary>Candidates need a class score strictly above this.</summary>

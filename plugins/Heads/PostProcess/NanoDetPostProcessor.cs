@@ -5,7 +5,7 @@ using NanoDet.Abstractions.Model;
 namespace NanoDet.Heads.PostProcess;
 
 /// <summary>
-/// The reference post-process (SPEC §7), shared by every inference backend: multi-label candidates with a
+/// The reference post-process (docs/reference.md#post-processing), shared by every inference backend: multi-label candidates with a
 /// score strictly above the threshold (prior-major, then class), box and corner decoding (integral × stride,
 /// quadrant signs, clamped to the padded input), class-aware NMS carrying corners, at most max_num
 /// detections, then boxes and corners mapped back to the original image with the inverse warp.

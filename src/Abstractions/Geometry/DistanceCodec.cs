@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Abstractions.Geometry;
 
 /// <summary>
-/// Distance codecs shared by training and inference (SPEC §2.3, §2.4).
+/// Distance codecs shared by training and inference (docs/reference.md#box-codec, docs/reference.md#corner-codec).
 /// Box: (l, t, r, b) from the prior center. Corners: each corner k has a fixed quadrant with signs
 /// TL(−,−), BL(−,+), BR(+,+), TR(+,−); the 8 distances are non-negative magnitudes
 /// x_k = cx + sx_k·d_2k, y_k = cy + sy_k·d_2k+1. A corner on the wrong side of the prior center encodes to a

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Abstractions.Geometry;
 
 /// <summary>
-/// The integral over bin distributions (SPEC §2.2): each consecutive group of R+1 logits is softmaxed and
+/// The integral over bin distributions (docs/reference.md#distribution-integral): each consecutive group of R+1 logits is softmaxed and
 /// its expectation Σ i·p_i taken, giving a distance in stride units in [0, R].
 /// </summary>
 public static class DistributionIntegral

@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 namespace NanoDet.Abstractions.Geometry;
 
 /// <summary>
-/// Center priors (SPEC §2.1): for each stride s, an integer grid of ceil(H/s) × ceil(W/s) points at
+/// Center priors (docs/reference.md#priors): for each stride s, an integer grid of ceil(H/s) × ceil(W/s) points at
 /// (x·s, y·s), the top-left corner of each cell (no +0.5 offset), row-major, levels in stride order.
 /// </summary>
 public static class PriorGrid
 {
-    /// <summary>Rows and columns of one level: ceil(H/s), ceil(W/s) (integer ceil; SPEC §11 O1).</summary>
+    /// <summary>Rows and columns of one level: ceil(H/s), ceil(W/s) (integer ceil; docs/reference.md#priors).</summary>
     public static (int Rows, int Cols) LevelSize(int height, int width, int stride) =>
         ((height + stride - 1) / stride, (width + stride - 1) / stride);
 

@@ -71,7 +71,7 @@ public sealed class WarpMatrix
     }
 
     /// <summary>
-    /// Warps a box (SPEC §6.5): its four corners are mapped homogeneously, the result is their bounding
+    /// Warps a box (docs/reference.md#warping-boxes-and-corners): its four corners are mapped homogeneously, the result is their bounding
     /// rectangle clipped to [0, <paramref name="clipWidth"/>] × [0, <paramref name="clipHeight"/>].
     /// </summary>
     public Box ApplyToBox(Box b, float clipWidth, float clipHeight)
@@ -89,7 +89,7 @@ public sealed class WarpMatrix
     }
 
     /// <summary>
-    /// Warps four corners (SPEC §6.5): each mapped homogeneously, then x clipped to [0, width] and y to
+    /// Warps four corners (docs/reference.md#warping-boxes-and-corners): each mapped homogeneously, then x clipped to [0, width] and y to
     /// [0, height] independently (a corner outside the canvas is projected onto its border). Labels are not
     /// changed: relabel with <see cref="Quad.MirrorRelabel"/> when <see cref="IsMirroring"/>.
     /// </summary>

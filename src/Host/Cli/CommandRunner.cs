@@ -59,13 +59,6 @@ public sealed class CommandRunner(GlobalOptionSet globals)
         }
     }
 
-    /// <summary>For a verb whose capability is not built yet: exit 2, never fake output.</summary>
-    public static int NotAvailable(string verb)
-    {
-        Console.Error.WriteLine($"not available yet: {verb}");
-        return ExitCodes.Usage;
-    }
-
     private static int Fail(GlobalArgs args, Exception e, int code)
     {
         var message = e.Message.ReplaceLineEndings(" ");

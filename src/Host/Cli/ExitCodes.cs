@@ -1,6 +1,6 @@
 namespace NanoDet.Host.Cli;
 
-/// <summary>Process exit codes (DESIGN.md "CLI contract").</summary>
+/// <summary>Process exit codes (README.md#verbs).</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

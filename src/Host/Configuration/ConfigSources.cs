@@ -1,6 +1,6 @@
 namespace NanoDet.Host.Configuration;
 
-/// <summary>Where configuration comes from, later wins (DESIGN.md "Config").</summary>
+/// <summary>Where configuration comes from, later wins (README.md#configuration).</summary>
 /// <param name="BaseDirectory">Folder holding appsettings.json and appsettings.&lt;profile&gt;.json.</param>
 /// <param name="Profile">--profile, else DOTNET_ENVIRONMENT, else none.</param>
 /// <param name="ConfigFile">--config FILE (NanoDet YAML or JSON).</param>

@@ -6,7 +6,7 @@ namespace NanoDet.Host.Datasets;
 /// <summary>
 /// Can the head represent an object's corners? The head predicts each corner as non-negative distances from a
 /// prior along its quadrant signs (TL −,−; BL −,+; BR +,+; TR +,−), capped at (reg_max − 0.1)·stride, the DFL
-/// target limit (SPEC §2.4). Which priors learn an object is decided by the assigner at training time; this check
+/// target limit (docs/reference.md#corner-codec). Which priors learn an object is decided by the assigner at training time; this check
 /// uses a fixed stand-in, the <em>reference prior</em>:
 /// <list type="number">
 /// <item>candidates are priors whose centre lies strictly inside the box (the assigner's candidate rule), on the

@@ -5,7 +5,7 @@ using NanoDet.Abstractions.Model;
 namespace NanoDet.Host.Export;
 
 /// <summary>
-/// The <c>--decode</c> tail of the ONNX graph (SPEC §2, §9): from [B, N, C + G·(R+1)] (scores after sigmoid, bin
+/// The <c>--decode</c> tail of the ONNX graph (docs/reference.md#priors-and-codecs, docs/reference.md#onnx-export-convention): from [B, N, C + G·(R+1)] (scores after sigmoid, bin
 /// logits) to [B, N, C + G] where the G = 4 + 2·points values are x1, y1, x2, y2 and the corners TL, BL, BR, TR as
 /// x, y pairs, in input pixels, clamped to the input. Each group of R+1 logits goes through Softmax and a MatMul with
 /// the bin values [0..R] (the integral); then one Mul and one Add with constants that bake in the priors: value =

@@ -7,7 +7,7 @@ using NanoDet.Host.Runtime;
 namespace NanoDet.Host.Export;
 
 /// <summary>
-/// Writes a detector as ONNX with NanoDet's convention (SPEC §9, DESIGN "Files"): input <c>data</c> [1, 3, H, W]
+/// Writes a detector as ONNX with NanoDet's convention (docs/reference.md#onnx-export-convention, docs/deploy.md): input <c>data</c> [1, 3, H, W]
 /// normalised BGR, output <c>output</c> [1, N, C + 12·(R+1)] with sigmoid class scores and raw bin logits (or the
 /// decoded variant), BatchNorm folded, no aux branch. The graph comes from the modules' own
 /// <see cref="IOnnxExportable"/> implementations, not from a tracer.
@@ -27,7 +27,7 @@ public static class OnnxExporter
         model.eval();
         var layout = model.Layout;
         var g = new OnnxGraphBuilder(options.Opset, options.DynamicBatch);
-        long[] inputShape = [1, 3, options.Height, options.Width]; // [1, 3, h, w]: NanoDet's exporter swaps them (SPEC §11 O2)
+        long[] inputShape = [1, 3, options.Height, options.Width]; // [1, 3, h, w]: NanoDet's exporter swaps them (docs/reference.md#onnx-export-convention)
         var input = g.Input(InputName, inputShape);
         OnnxValue output;
         try

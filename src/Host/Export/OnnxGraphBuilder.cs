@@ -11,7 +11,7 @@ namespace NanoDet.Host.Export;
 
 /// <summary>
 /// The host's <see cref="IOnnxGraphBuilder"/>: collects nodes and float32 initializers, infers static shapes,
-/// folds BatchNorm into convolutions and counts convolution multiply-accumulates (SPEC §10's FLOPs convention:
+/// folds BatchNorm into convolutions and counts convolution multiply-accumulates (NanoDet's FLOPs convention, docs/reference.md#reference-figures:
 /// conv MACs only, FLOPs = 2 × MACs). <see cref="Build"/> produces the <see cref="ModelProto"/>.
 /// </summary>
 public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
@@ -38,7 +38,7 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
     /// <summary>Convolution multiply-accumulates for one image (batch 1).</summary>
     public long ConvMacs { get; private set; }
 
-    /// <summary>Convolution weights (BatchNorm and biases excluded, SPEC §10's "Params").</summary>
+    /// <summary>Convolution weights (BatchNorm and biases excluded, NanoDet's "Params", docs/reference.md#reference-figures).</summary>
     public long ConvWeights { get; private set; }
 
     /// <summary>Op types used so far, sorted.</summary>

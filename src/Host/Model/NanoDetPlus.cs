@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Host.Model;
 
 /// <summary>
-/// The NanoDet-Plus detector (SPEC §1.7): children registered as <c>backbone</c>, <c>fpn</c>, <c>head</c>,
+/// The NanoDet-Plus detector (docs/reference.md#training-forward-and-the-aux-branch): children registered as <c>backbone</c>, <c>fpn</c>, <c>head</c>,
 /// <c>aux_fpn</c>, <c>aux_head</c> (NanoDet's state_dict order). <see cref="forward"/> is the inference/export path
 /// (no aux parts, class scores after sigmoid); <see cref="ForwardTrain"/> also runs the assign-guidance branch.
 /// </summary>
@@ -66,7 +66,7 @@ public sealed class NanoDetPlus : DetectorModule, IOnnxExportable
     }
 
     /// <summary>
-    /// Training forward (SPEC §1.7): raw main output [B, N, K] and raw aux output [B, N, K]. The aux head sees
+    /// Training forward (docs/reference.md#training-forward-and-the-aux-branch): raw main output [B, N, K] and raw aux output [B, N, K]. The aux head sees
     /// concat([main, aux]) per level; from <see cref="DetachEpoch"/> on, the backbone features entering aux_fpn and the
     /// main neck outputs entering the aux head are detached.
     /// </summary>

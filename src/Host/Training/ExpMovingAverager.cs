@@ -5,10 +5,10 @@ using static TorchSharp.torch;
 namespace NanoDet.Host.Training;
 
 /// <summary>
-/// NanoDet's exponential moving average of a model's parameters and buffers (SPEC §5.5). After update i the state
-/// is ema·(1 − a_i) + θ·a_i with a_i = D·exp(−(1 + i)/2000) + (1 − D): a_i weights the NEW values (§11 O7), so the
+/// NanoDet's exponential moving average of a model's parameters and buffers (docs/reference.md#ema-weights). After update i the state
+/// is ema·(1 − a_i) + θ·a_i with a_i = D·exp(−(1 + i)/2000) + (1 − D): a_i weights the NEW values (docs/reference.md#ema-weights), so the
 /// average follows the model closely at first and settles to a momentum of D. Integer buffers
-/// (num_batches_tracked) are copied, not averaged (§11 O8). The state lives on the model's device, outside any
+/// (num_batches_tracked) are copied, not averaged (NanoDet averages them with truncation, which is meaningless). The state lives on the model's device, outside any
 /// dispose scope, until <see cref="Dispose"/>.
 /// </summary>
 public sealed class ExpMovingAverager : IDisposable
@@ -65,7 +65,7 @@ public sealed class ExpMovingAverager : IDisposable
             value.copy_(Get(name));
     }
 
-    /// <summary>A detached copy of the live state on <paramref name="device"/> (default: CPU), for checkpoints (§11 O6).</summary>
+    /// <summary>A detached copy of the live state on <paramref name="device"/> (default: CPU), for checkpoints (NanoDet saves a stale copy, docs/reference.md#ema-weights).</summary>
     public Dictionary<string, Tensor> ExportState(Device? device = null)
     {
         var copy = new Dictionary<string, Tensor>(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Host.Training;
 
-/// <summary>Gradient clipping by the global L2 norm over all parameters (SPEC §5.4, <c>grad_clip</c> = 35).</summary>
+/// <summary>Gradient clipping by the global L2 norm over all parameters (docs/reference.md#gradient-clipping, <c>grad_clip</c> = 35).</summary>
 public static class GradientClipper
 {
     /// <summary>

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace NanoDet.Host.Training;
 
 /// <summary>
-/// The learning rate of every optimizer step, computed explicitly (SPEC §5.3, §11 O11) instead of chaining a
+/// The learning rate of every optimizer step, computed explicitly (docs/reference.md#learning-rate-schedule) instead of chaining a
 /// per-epoch scheduler with a per-step warmup override: while s ≤ warmup steps, lr = base·k(s); afterwards the
 /// closed-form cosine of the current epoch, η_min + (base − η_min)(1 + cos(π·e/T_max))/2. When warmup ends in
 /// epoch 0 (the usual case) this equals the reference exactly; when it spans epochs, the reference's chained rule
@@ -57,7 +57,7 @@ public sealed class LearningRateSchedule(double baseLr, WarmupOptions warmup, Lr
     }
 
     /// <summary>
-    /// A warning when T_max &lt; <paramref name="totalEpochs"/> (SPEC §11 S2: the seed config's 600 epochs with
+    /// A warning when T_max &lt; <paramref name="totalEpochs"/> (docs/reference.md#learning-rate-schedule: the seed config's 600 epochs with
     /// T_max 300 climb back to the base rate); null when the schedule anneals monotonically.
     /// </summary>
     public string? PeriodWarning(int totalEpochs)

@@ -11,7 +11,7 @@ public sealed class LrScheduleOptions : IValidatableObject
     [ConfigurationKeyName("name")]
     public string Name { get; set; } = CosineAnnealing;
 
-    /// <summary>Half period of the cosine, in epochs (300). Set it to total_epochs: the schedule is periodic (SPEC §11 S2).</summary>
+    /// <summary>Half period of the cosine, in epochs (300). Set it to total_epochs: the schedule is periodic (docs/reference.md#learning-rate-schedule).</summary>
     [ConfigurationKeyName("T_max")]
     [Range(1, int.MaxValue)]
     public int TMax { get; set; } = 300;

@@ -9,7 +9,7 @@ public static class OptimizerFactory
 {
     /// <summary>
     /// AdamW over the parameters of <paramref name="model"/> that require gradients — the trained model only,
-    /// never the EMA copy (SPEC §11 F9). Weight decay applies to every parameter (no norm/bias exemptions, §5.2).
+    /// never the EMA copy (docs/reference.md#optimizer). Weight decay applies to every parameter (no norm/bias exemptions).
     /// </summary>
     public static AdamW Create(OptimizerOptions options, nn.Module model) =>
         Create(options, model.parameters().Where(p => p.requires_grad));

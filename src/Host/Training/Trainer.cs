@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Host.Training;
 
 /// <summary>
-/// The epoch loop (SPEC §5): per step, the explicit learning rate, training forward (with the aux branch),
+/// The epoch loop (docs/reference.md#training-schedule): per step, the explicit learning rate, training forward (with the aux branch),
 /// loss, backward, global-norm clipping, AdamW, EMA update; per epoch, validation of the EMA weights every
 /// <c>val_intervals</c>, the best checkpoint by the evaluator's save key, and the last weights + resume state.
 /// A non-finite loss or gradient skips its step (counted; a run of them aborts); a cancellation (Ctrl+C,
@@ -48,7 +48,7 @@ public sealed class Trainer(TrainingSession session, ILogger log)
             reporter.BeginEpoch(epoch, total, batches, state.BatchInEpoch);
 
             // The loader is not handed the token: a stop request lets the current step finish first.
-            foreach (var batch in s.TrainLoader.Batches(epoch, state.BatchInEpoch))
+            foreach (var batch in s.TrainLoader.Batches(epoch, state.BatchInEpoch, CancellationToken.None))
             {
                 using (batch)
                 {

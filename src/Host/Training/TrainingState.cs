@@ -17,7 +17,7 @@ public sealed class TrainingState
     /// <summary>Optimizer steps taken so far (warmup and EMA are driven by it).</summary>
     public long GlobalStep { get; set; }
 
-    /// <summary>Best value of the save key so far (NanoDet starts at −10, SPEC §5.6).</summary>
+    /// <summary>Best value of the save key so far (NanoDet starts at −10, docs/reference.md#epoch-loop-and-checkpoints).</summary>
     public double BestMetric { get; set; } = -10;
 
     public int BestEpoch { get; set; } = -1;

@@ -11,7 +11,7 @@ public sealed class WeightAveragerOptions : IValidatableObject
     [ConfigurationKeyName("name")]
     public string Name { get; set; } = ExpMovingAverager;
 
-    /// <summary>D in a_i = D·exp(−(1 + i)/2000) + (1 − D), the weight of the new parameters (0.9998; SPEC §11 O7).</summary>
+    /// <summary>D in a_i = D·exp(−(1 + i)/2000) + (1 − D), the weight of the new parameters (0.9998; docs/reference.md#ema-weights).</summary>
     [ConfigurationKeyName("decay")]
     [Range(0.0, 1.0)]
     public double Decay { get; set; } = 0.9998;

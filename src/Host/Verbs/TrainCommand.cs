@@ -97,7 +97,7 @@ public static class TrainCommand
             Row("images/s (last epoch)", last.ImagesPerSecond.ToString("F1", CultureInfo.InvariantCulture));
             var validated = state.History.LastOrDefault(h => h.Metrics is not null);
             if (validated is not null)
-                foreach (var (k, v) in validated.Metrics!.Where(kv => kv.Key is "mAP" or "AP_50" or "AP_75" or "quad_mAP" or "corner_err_mean_px" || kv.Key == saveKey))
+                foreach (var (k, v) in TrainingSummaryMetrics.Select(validated.Metrics!, saveKey))
                     Row($"{k} (epoch {validated.Epoch + 1})", v.ToString("F4", CultureInfo.InvariantCulture));
         }
         if (state.BestEpoch >= 0)

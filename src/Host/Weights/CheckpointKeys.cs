@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Weights;
 
 /// <summary>
-/// NanoDet's checkpoint key rule (SPEC §1.8): every <c>avg_model.</c> entry (the EMA weights) is renamed to
+/// NanoDet's checkpoint key rule (docs/reference.md#weight-names-and-checkpoint-loading): every <c>avg_model.</c> entry (the EMA weights) is renamed to
 /// <c>model.</c> and overwrites the raw entry of that name; then a leading <c>module.</c> (DataParallel) is stripped
 /// when the first key has it, then a leading <c>model.</c> (Lightning) likewise.
 /// </summary>

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;
 
@@ -208,13 +207,5 @@ public sealed class SafetensorsFile
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
-    }
-
-    /// <summary>UTF-8 text of the header as it would be written (for diagnostics).</summary>
-    public string HeaderText()
-    {
-        var b = ToBytes();
-        long n = BinaryPrimitives.ReadInt64LittleEndian(b);
-        return Encoding.UTF8.GetString(b, 8, (int)n).TrimEnd(' ');
     }
 }

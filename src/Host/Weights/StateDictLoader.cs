@@ -31,7 +31,7 @@ public static class StateDictLoader
     }
 
     /// <summary>
-    /// Partial load (NanoDet's non-strict rule, SPEC §1.8 step 3): entries with matching names and shapes are copied;
+    /// Partial load (NanoDet's non-strict rule, docs/reference.md#weight-names-and-checkpoint-loading step 3): entries with matching names and shapes are copied;
     /// shape mismatches are skipped (the model keeps its initial values), unknown file entries are dropped, missing
     /// ones keep their initial values. Everything is reported.
     /// </summary>

@@ -5,7 +5,7 @@ using NanoDet.Heads.PostProcess;
 
 namespace NanoDet.Heads.Tests.PostProcess;
 
-/// <summary>Post-process on hand-made raw outputs (SPEC §7).</summary>
+/// <summary>Post-process on hand-made raw outputs (docs/reference.md#post-processing).</summary>
 public class NanoDetPostProcessorTests
 {
     // One level, stride 8, input 16×16: priors (0,0), (8,0), (0,8), (8,8). Two classes, reg_max 7, four points.

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Tests.Training;
 
 /// <summary>
-/// SPEC §3 on hand-built cases. Costs quoted in comments were derived by hand and confirmed with the
+/// docs/reference.md#label-assignment on hand-built cases. Costs quoted in comments were derived by hand and confirmed with the
 /// reference assigner (official DSLA + the four-point repo's corner cost) run locally.
 /// </summary>
 public class DynamicSoftLabelAssignerTests
@@ -29,7 +29,7 @@ public class DynamicSoftLabelAssignerTests
     [Fact]
     public void Golden_toy_only_the_center_prior_is_positive()
     {
-        // SPEC §12. Strictly inside [3,3,20,14]: centers (8,8) and (16,8) only (x=0 fails cx−3>0, y=16 fails 14−cy>0).
+        // docs/reference.md#golden-values Strictly inside [3,3,20,14]: centers (8,8) and (16,8) only (x=0 fails cx−3>0, y=16 fails 14−cy>0).
         // IoU([2,2,14,14], GT) = 11·11 / (144 + 187 − 121) = 121/210 = 0.5762; prior 5: 110/221 = 0.4977.
         // k = ⌊0.5762 + 0.4977⌋ = 1; prior 4 has the larger IoU, hence the smaller cost.
         using var scope = NewDisposeScope();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Heads.Tests.Training;
 
 /// <summary>
-/// SPEC §3 steps 1–10 transcribed literally with loops over priors and ground truths in double precision:
+/// docs/reference.md#label-assignment steps 1–7 transcribed literally with loops over priors and ground truths in double precision:
 /// the independent check of the vectorised assigner.
 /// </summary>
 internal static class LiteralAssigner

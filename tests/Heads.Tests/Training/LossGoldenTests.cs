@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests.Training;
 
-/// <summary>SPEC §12 golden values of the loss terms, with the hand derivations.</summary>
+/// <summary>docs/reference.md#golden-values golden values of the loss terms, with the hand derivations.</summary>
 public class LossGoldenTests
 {
     private static readonly float[] Bins = [0, 1, 2, 3, 2, 1, 0, -1];

@@ -73,7 +73,7 @@ public class NanoDetPlusLossTests
         using var scope = NewDisposeScope();
         var (preds, targets) = OnePrior(points: 4);
         var layout = new HeadLayout(1, 7, 4, [8]);
-        // Parity (S7): 0.25 · 12 · 0.5 · ln 8 / 4 = 0.779791 — three times the box-only value.
+        // Parity (docs/reference.md#losses): 0.25 · 12 · 0.5 · ln 8 / 4 = 0.779791 — three times the box-only value.
         var parity = Loss(layout).Compute(preds, null, targets);
         Assert.Equal(0.779791f, parity.Terms["loss_dfl"], 5);
         Assert.Equal(Qfl, parity.Terms["loss_qfl"], 5);

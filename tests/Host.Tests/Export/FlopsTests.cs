@@ -4,7 +4,7 @@ using NanoDet.Host.Tests.Model;
 namespace NanoDet.Host.Tests.Export;
 
 /// <summary>
-/// Conv MACs counted while the graph is built, against SPEC §10's table (measured on the reference: conv-only
+/// Conv MACs counted while the graph is built, against the reference table of docs/reference.md#reference-figures (measured on the reference: conv-only
 /// multiply-accumulates, FLOPs = 2 × MACs, "Params" = conv weights without BN or biases).
 /// </summary>
 public class FlopsTests

@@ -74,7 +74,7 @@ public class OnnxDecodeTests(ITestOutputHelper output)
 
     /// <summary>
     /// Raw [1, N, K] → [1, N, C + 12] with the post-processor's integral (<see cref="NanoDetPostProcessor.Integrate"/>),
-    /// SPEC §2.3/§2.4 signs, clamped to the input: the reference the graph must reproduce.
+    /// docs/reference.md#box-codec, docs/reference.md#corner-codec signs, clamped to the input: the reference the graph must reproduce.
     /// </summary>
     private static float[] DecodeReference(float[] raw, HeadLayout layout, int width, int height)
     {

@@ -10,7 +10,7 @@ namespace NanoDet.Host.Tests.Export;
 
 /// <summary>
 /// The exported graph run by ONNX Runtime and OpenCV DNN against the TorchSharp model on the same input, judged by
-/// DESIGN.md's bounds: class scores within 1e-4 absolute, bin logits within 1e-4·(1 + |x|).
+/// The parity bounds (docs/reference.md#parity-bounds): class scores within 1e-4 absolute, bin logits within 1e-4·(1 + |x|).
 /// </summary>
 public class OnnxParityTests(ITestOutputHelper output)
 {

@@ -1,6 +1,6 @@
 namespace NanoDet.Host.Tests.Export;
 
-/// <summary>DESIGN.md's parity measure between two [.., K] outputs whose first C channels are class scores.</summary>
+/// <summary>The parity measure (docs/reference.md#parity-bounds) between two [.., K] outputs whose first C channels are class scores.</summary>
 internal static class Parity
 {
     /// <summary>Max |a − b| over class channels, and max |a − b| / (1 + |a|) over the other channels.</summary>

@@ -28,7 +28,7 @@ public class NanoDetPlusBehaviourTests
         Assert.Equal(priors, PriorGrid.Priors(h, w, model.Layout.Strides).shape[0]);
         var scores = output[.., .., ..36];
         Assert.True(scores.min().item<float>() >= 0 && scores.max().item<float>() <= 1);
-        // Fresh init: every class logit is ≈ −4.595, so every score ≈ 0.01 (SPEC §1.2).
+        // Fresh init: every class logit is ≈ −4.595, so every score ≈ 0.01 (docs/reference.md#building-blocks-and-initialisation).
         Assert.True((scores - 0.01f).abs().max().item<float>() < 0.005f);
     }
 

@@ -7,14 +7,14 @@ namespace NanoDet.Host.Tests.Model;
 
 /// <summary>
 /// Parity with the official PyTorch NanoDet-Plus: Fixtures/parity was written by tools/interop/make_parity_fixture.py
-/// from the reference code (four-point widths per SPEC §1.8, every weight and BN statistic randomised, eval mode).
+/// from the reference code (four-point widths per docs/reference.md#weight-names-and-checkpoint-loading, every weight and BN statistic randomised, eval mode).
 /// Our network loads the reference state_dict strictly by name and must reproduce its raw outputs.
 /// </summary>
 public class PyTorchParityTests
 {
     private static string Fixture(string name) => Path.Combine(TestPaths.BinDir, "Fixtures", "parity", name);
 
-    /// <summary>DESIGN.md's bound: |a − b| ≤ 1e-4 · (1 + |b|).</summary>
+    /// <summary>The parity bound (docs/reference.md#parity-bounds): |a − b| ≤ 1e-4 · (1 + |b|).</summary>
     private static double RelativeError(Tensor ours, Tensor reference) =>
         ((ours - reference).abs() / (reference.abs() + 1)).max().item<float>();
 

@@ -1,6 +1,6 @@
 namespace NanoDet.Host.Tests.Model;
 
-/// <summary>The reference state_dict tables (SPEC companion TSVs, copied into Fixtures): key → (shape, dtype).</summary>
+/// <summary>The reference state_dict tables (measured on the reference code, committed in Fixtures; docs/reference.md#weight-names-and-checkpoint-loading): key → (shape, dtype).</summary>
 internal static class ReferenceTable
 {
     public static List<(string Key, long[] Shape, string DType)> Read(string fileName)

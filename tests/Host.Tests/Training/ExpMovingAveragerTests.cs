@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Training;
 
-/// <summary>SPEC §5.5: a_i = D·exp(−(1+i)/2000) + (1 − D) is the weight of the NEW values (O7).</summary>
+/// <summary>docs/reference.md#ema-weights: a_i = D·exp(−(1+i)/2000) + (1 − D) is the weight of the NEW values.</summary>
 public class ExpMovingAveragerTests
 {
     [Theory]
@@ -22,7 +22,7 @@ public class ExpMovingAveragerTests
     public void Coefficient_golden_values(long i, double a)
     {
         double got = ExpMovingAverager.Coefficient(0.9998, i);
-        // SPEC quotes 3–4 significant figures.
+        // docs/reference.md#ema-weights quotes 3–4 significant figures.
         Assert.True(Math.Abs(got - a) <= 2e-3 * a, $"a_{i} = {got:G6}, expected {a:G4}");
     }
 

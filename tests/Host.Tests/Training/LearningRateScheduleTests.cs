@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Training;
 
-/// <summary>SPEC §5.3 and §12: warmup per step, cosine per epoch, lr = 1e-3, 500 steps, ratio 1e-4, T = 300, η_min = 5e-5.</summary>
+/// <summary>docs/reference.md#learning-rate-schedule, docs/reference.md#golden-values: warmup per step, cosine per epoch, lr = 1e-3, 500 steps, ratio 1e-4, T = 300, η_min = 5e-5.</summary>
 public class LearningRateScheduleTests
 {
     private static LearningRateSchedule Schedule(string warmup = "linear", int steps = 500, int tMax = 300) =>
@@ -23,7 +23,7 @@ public class LearningRateScheduleTests
 
     [Theory]
     // η_min + (base − η_min)(1 + cos(π e/300))/2: e=1 → 5e-5 + 9.5e-4·0.99999 = 9.99974e-4; e=150 → 5.25e-4;
-    // e=299 → 5e-5 + 9.5e-4·2.74e-5 = 5.00260e-5; periodic: e=450 → 5.25e-4, e=600 → 1e-3 (SPEC §5.3).
+    // e=299 → 5e-5 + 9.5e-4·2.74e-5 = 5.00260e-5; periodic: e=450 → 5.25e-4, e=600 → 1e-3 (docs/reference.md#learning-rate-schedule).
     [InlineData(0, 1e-3)]
     [InlineData(1, 9.99974e-4)]
     [InlineData(150, 5.25e-4)]
@@ -60,7 +60,7 @@ public class LearningRateScheduleTests
     [Fact]
     public void Period_warning_for_the_seed_config_only()
     {
-        // Seed: total_epochs 600 with T_max 300 (SPEC §11 S2): the lr climbs back to ~1e-3 by epoch 599.
+        // Seed: total_epochs 600 with T_max 300 (docs/reference.md#learning-rate-schedule): the lr climbs back to ~1e-3 by epoch 599.
         var warning = Schedule(tMax: 300).PeriodWarning(600);
         Assert.NotNull(warning);
         Assert.Contains("T_max (300) is below schedule:total_epochs (600)", warning);

@@ -7,7 +7,7 @@ public class CheckpointKeysTests
     [Fact]
     public void Ema_entries_overwrite_raw_ones_and_the_lightning_prefix_is_stripped()
     {
-        // A Lightning checkpoint: raw weights under model., the EMA copy under avg_model. (SPEC §1.8 steps 1-2).
+        // A Lightning checkpoint: raw weights under model., the EMA copy under avg_model. (docs/reference.md#weight-names-and-checkpoint-loading steps 1-2).
         var entries = new List<(string, int)> { ("model.a", 1), ("model.b", 2), ("avg_model.a", 10), ("avg_model.b", 20) };
         Assert.Equal([("a", 10), ("b", 20)], CheckpointKeys.Normalize(entries));
         // The EMA copy wins even when it comes first.

@@ -1,6 +1,6 @@
 namespace NanoDet.Host.Weights.PyTorch;
 
-/// <summary>How the weights sit inside a PyTorch checkpoint (SPEC §1.8).</summary>
+/// <summary>How the weights sit inside a PyTorch checkpoint (docs/reference.md#weight-names-and-checkpoint-loading).</summary>
 public enum CheckpointLayout
 {
     /// <summary>The top level is the state_dict itself (<c>torch.save(model.state_dict(), f)</c>).</summary>

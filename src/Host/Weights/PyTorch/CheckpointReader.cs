@@ -15,7 +15,7 @@ namespace NanoDet.Host.Weights.PyTorch;
 public static class CheckpointReader
 {
     /// <summary>
-    /// Reads the state dict of <paramref name="path"/>, preferring EMA weights as NanoDet does (SPEC §1.8).
+    /// Reads the state dict of <paramref name="path"/>, preferring EMA weights as NanoDet does (docs/reference.md#weight-names-and-checkpoint-loading).
     /// Only the tensors of the resulting state dict are read from disk (a Lightning file's optimizer state and
     /// replaced raw weights are checked but never loaded).
     /// </summary>

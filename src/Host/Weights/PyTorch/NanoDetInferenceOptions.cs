@@ -5,7 +5,7 @@ public sealed record NanoDetInferenceOptions
 {
     public static readonly NanoDetInferenceOptions Default = new();
 
-    /// <summary>Drop the training-only assign-guidance branch (<c>aux_fpn.*</c>, <c>aux_head.*</c>; SPEC §1.7). Default true.</summary>
+    /// <summary>Drop the training-only assign-guidance branch (<c>aux_fpn.*</c>, <c>aux_head.*</c>; docs/reference.md#training-forward-and-the-aux-branch). Default true.</summary>
     public bool DropAuxiliary { get; init; } = true;
 
     /// <summary>Drop <c>head.distribution_project.project</c> (a constant 0..R buffer the network can rebuild). Default false.</summary>

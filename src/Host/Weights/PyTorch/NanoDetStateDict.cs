@@ -4,7 +4,7 @@ namespace NanoDet.Host.Weights.PyTorch;
 
 /// <summary>
 /// Turns a NanoDet-Plus state dict (as read by <see cref="CheckpointReader"/>) into the inference model's state dict:
-/// the network runs backbone → fpn → head only (SPEC §1.7), so the assign-guidance branch can be left out.
+/// the network runs backbone → fpn → head only (docs/reference.md#training-forward-and-the-aux-branch), so the assign-guidance branch can be left out.
 /// </summary>
 public static class NanoDetStateDict
 {

@@ -4,7 +4,7 @@ namespace NanoDet.Host.Weights.PyTorch;
 
 /// <summary>
 /// The weights read from a PyTorch checkpoint: an ordered state dict (names as NanoDet's PyTorch
-/// <c>state_dict()</c> keys, after the §1.8 prefix rule) of contiguous CPU tensors, plus what was found.
+/// <c>state_dict()</c> keys, after the prefix rule of docs/reference.md#weight-names-and-checkpoint-loading) of contiguous CPU tensors, plus what was found.
 /// Owns the tensors: dispose it, or take them over with <see cref="DetachStateDict"/>.
 /// </summary>
 public sealed class PyTorchCheckpoint : IDisposable

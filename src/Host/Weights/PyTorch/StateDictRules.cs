@@ -6,7 +6,7 @@ using NanoDet.Host.Weights.PyTorch.Pickle;
 namespace NanoDet.Host.Weights.PyTorch;
 
 /// <summary>
-/// Finds the state dict in an unpickled checkpoint and applies NanoDet's loading rule (SPEC §1.8):
+/// Finds the state dict in an unpickled checkpoint and applies NanoDet's loading rule (docs/reference.md#weight-names-and-checkpoint-loading):
 /// <list type="number">
 /// <item>every <c>avg_model.X</c> (EMA) entry is renamed <c>model.X</c> and overwrites the raw entry in place
 /// (a key without a raw counterpart is appended);</item>

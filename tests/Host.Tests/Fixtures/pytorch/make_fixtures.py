@@ -90,7 +90,7 @@ def reject(fixture, contains, marker_path=None):
 
 
 def nanodet_rule(state_dict, prefer_ema=True):
-    """SPEC 1.8 steps 1-2, written here independently: avg_model.* overwrite model.* in place, then strip
+    """NanoDet's loading rule (docs/reference.md#weight-names-and-checkpoint-loading), written here independently: avg_model.* overwrite model.* in place, then strip
     module. / model. from the keys that carry it when the first key does."""
     ordered = collections.OrderedDict((k, v) for k, v in state_dict.items() if not k.startswith("avg_model."))
     if prefer_ema:
