@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Abstractions.Layers;
 
-/// <summary>NanoDet's weight initialisers (SPEC §1.2), applied without recording gradients.</summary>
+/// <summary>NanoDet's weight initialisers (docs/reference.md#building-blocks-and-initialisation), applied without recording gradients.</summary>
 public static class WeightInit
 {
     /// <summary>
