@@ -72,14 +72,6 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         }
     }
 
-    public long in_channels => Geometry.InChannels;
-    public long out_channels => Geometry.OutChannels;
-    public long groups => Geometry.Groups;
-    public long[] kernel_size => [Geometry.KernelH, Geometry.KernelW];
-    public long[] stride => [Geometry.StrideH, Geometry.StrideW];
-    public long[] padding => [Geometry.PadH, Geometry.PadW];
-    public long[] dilation => [Geometry.DilationH, Geometry.DilationW];
-
     /// <summary>torch.nn.Conv2d's default initialisation: Kaiming-uniform (a = √5) weight, bias U(±1/√fan_in).</summary>
     public void ResetParameters()
     {

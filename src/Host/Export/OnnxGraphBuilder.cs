@@ -146,8 +146,12 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         return x;
     }
 
-    public OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null) =>
-        Conv(x, conv.weight, conv.bias, conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups, batchNorm);
+    public OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null)
+    {
+        var g = conv.Geometry;
+        return Conv(x, conv.weight, conv.bias, [g.KernelH, g.KernelW], [g.StrideH, g.StrideW], [g.PadH, g.PadW],
+            [g.DilationH, g.DilationW], g.Groups, batchNorm);
+    }
 
     public OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm = null)
     {
