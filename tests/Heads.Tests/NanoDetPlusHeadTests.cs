@@ -45,7 +45,7 @@ public class NanoDetPlusHeadTests
         {
             var x = feats[l];
             for (int i = 0; i < 2; i++) x = ((nn.Module<Tensor, Tensor>)modules[$"cls_convs.{l}.{i}"]).forward(x);
-            var map = ((Conv2d)modules[$"gfl_cls.{l}"]).forward(x); // [1, K, H, W]
+            var map = ((AdaptiveConv2d)modules[$"gfl_cls.{l}"]).forward(x); // [1, K, H, W]
             long hl = map.shape[2], wl = map.shape[3];
             // Spot-check the last row's last column and a middle cell against the per-level map.
             foreach (var (r, c) in new[] { (0L, 0L), (hl - 1, wl - 1), (hl / 2, wl - 1) })

@@ -35,11 +35,12 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"channels {inChannels}→{outChannels} are not divisible by groups {groups}");
         Geometry = new ConvGeometry(inChannels, outChannels, kernelSize.H, kernelSize.W, stride.H, stride.W,
             padding.H, padding.W, dilation.H, dilation.W, groups, bias);
-        _weight = nn.Parameter(empty(outChannels, inChannels / groups, kernelSize.H, kernelSize.W));
+        // Parameters belong to the module, not to any dispose scope the module happens to be built in.
+        _weight = (Parameter)nn.Parameter(empty(outChannels, inChannels / groups, kernelSize.H, kernelSize.W)).DetachFromDisposeScope();
         register_parameter("weight", _weight);
         if (bias)
         {
-            _bias = nn.Parameter(empty(outChannels));
+            _bias = (Parameter)nn.Parameter(empty(outChannels)).DetachFromDisposeScope();
             register_parameter("bias", _bias);
         }
         ResetParameters();
@@ -55,7 +56,7 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         set
         {
             if (ReferenceEquals(value, _weight)) return;
-            _weight = value;
+            _weight = (Parameter)value.DetachFromDisposeScope();
             register_parameter("weight", value);
         }
     }
@@ -67,7 +68,7 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         set
         {
             if (ReferenceEquals(value, _bias)) return;
-            _bias = value;
+            _bias = (Parameter?)value?.DetachFromDisposeScope();
             register_parameter("bias", value!);
         }
     }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Layers;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Tests.Model;
 using TorchSharp;
@@ -38,7 +39,7 @@ internal static class ExportFixture
                 bn.weight!.copy_(rand(bn.weight.shape, generator: g) + 0.5);
                 bn.bias!.copy_(randn(bn.bias.shape, generator: g) * 0.1);
             }
-            else if (m is Conv2d conv)
+            else if (m is AdaptiveConv2d conv)
             {
                 double fanIn = conv.weight.shape[1] * conv.weight.shape[2] * conv.weight.shape[3];
                 bool output = name.StartsWith("head.gfl_cls", StringComparison.Ordinal);
