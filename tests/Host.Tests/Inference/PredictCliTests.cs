@@ -151,7 +151,7 @@ public class PredictCliTests
         Assert.Equal(1, missing.ExitCode);
         Assert.Equal("error: nope.jpg: no such file or folder", missing.StdErr.Trim().Split('\n')[^1]);
 
-        var onnxWithTorch = CliProcess.Run(dir, "predict", "--checkpoint", ckpt, "--input", image, "--onnx", "x.onnx");
+        var onnxWithTorch = CliProcess.Run(dir, "predict", "--checkpoint", ckpt, "--input", image, "--backend", "torch", "--onnx", "x.onnx");
         Assert.Equal(2, onnxWithTorch.ExitCode);
         Assert.Contains("--onnx needs --backend opencv or onnxruntime", onnxWithTorch.StdErr);
 
