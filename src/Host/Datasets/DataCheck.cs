@@ -3,6 +3,7 @@ using System.Globalization;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
+using NanoDet.Host.Runtime;
 using Spectre.Console;
 
 namespace NanoDet.Host.Datasets;
@@ -17,16 +18,16 @@ public static class DataCheck
     public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console)
     {
         var report = ds.Report;
-        console.MarkupLine($"[bold]{Markup.Escape(report.Summary())}[/]");
+        ConsoleText.Line(console, report.Summary(), new Style(decoration: Decoration.Bold));
         console.WriteLine();
         console.Write(ClassTable(ds));
         if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
 
         var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, strides, regMax));
         console.Write(ReachTable(tally, pipeline.Input, strides, regMax));
-        foreach (var e in tally.Examples.Take(5)) console.MarkupLine($"  [grey]{Markup.Escape(e)}[/]");
-        console.MarkupLine("[grey]reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
-                           "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").[/]");
+        foreach (var e in tally.Examples.Take(5)) ConsoleText.Line(console, "  " + e, new Style(Color.Grey));
+        ConsoleText.Line(console, "reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
+                                  "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").", new Style(Color.Grey));
 
         if (report.Images == 0 || report.Objects == 0)
         {
@@ -58,7 +59,7 @@ public static class DataCheck
                 empty++;
                 continue;
             }
-            t.AddRow(I(i), Markup.Escape(ds.Classes.Names[i]), I(objects[i]), I(images[i]), I(crowd[i]));
+            t.Row(I(i), ds.Classes.Names[i], I(objects[i]), I(images[i]), I(crowd[i]));
         }
         int negatives = ds.Images.Count(r => r.Annotations.Count == 0);
         t.Caption($"{empty} of {ds.Classes.Count} classes have no objects; {negatives} images without objects (negatives)");
@@ -72,7 +73,7 @@ public static class DataCheck
         foreach (var g in report.Skipped.GroupBy(s => s.Reason).OrderByDescending(g => g.Count()))
         {
             var examples = string.Join("\n", g.Take(3).Select(s => $"{s.Location}: {s.Detail}"));
-            t.AddRow(Markup.Escape(g.Key), I(g.Count(s => s.WholeImage)), I(g.Count(s => !s.WholeImage)), Markup.Escape(examples));
+            t.Row(g.Key, I(g.Count(s => s.WholeImage)), I(g.Count(s => !s.WholeImage)), examples);
         }
         return t;
     }

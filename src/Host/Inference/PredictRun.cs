@@ -179,7 +179,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
         }
         ConsoleUi.Error.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new LiteralDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(unit, maxValue: Math.Max(1, total));

@@ -86,7 +86,7 @@ public static class TrainCommand
     {
         var table = new Table().Border(TableBorder.Rounded).Title("training summary");
         table.AddColumns("item", "value");
-        void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        void Row(string k, string v) => table.Row(k, v);
         Row("epochs done", $"{state.Epoch}/{s.Schedule.TotalEpochs}");
         Row("optimizer steps", state.GlobalStep.ToString(CultureInfo.InvariantCulture));
         Row("time (this run)", elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
@@ -103,6 +103,8 @@ public static class TrainCommand
         if (state.BestEpoch >= 0)
             Row($"best {saveKey}", $"{state.BestMetric.ToString("F4", CultureInfo.InvariantCulture)} at epoch {state.BestEpoch + 1}");
         if (state.NonFiniteTotal > 0) Row("skipped non-finite steps", state.NonFiniteTotal.ToString(CultureInfo.InvariantCulture));
+        int undecodable = state.History.Sum(h => h.UndecodableImages) + state.PartialEpochUndecodable;
+        if (undecodable > 0) Row("undecodable images left out (all epochs)", undecodable.ToString(CultureInfo.InvariantCulture));
         Row("last weights", s.Checkpoints.LastWeightsPath);
         if (state.BestEpoch >= 0) Row("best weights", s.Checkpoints.BestWeightsPath);
         Row("resume state", s.Checkpoints.ResumePath);
