@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Datasets.Common;
 using OpenCvSharp;
 using NanoDet.Host.Runtime;
 using Spectre.Console;
@@ -11,12 +12,15 @@ namespace NanoDet.Host.Datasets;
 /// <summary>
 /// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, and
 /// how many ground-truth corners the head cannot represent (<see cref="CornerReach"/>) after the validation resize.
+/// With <c>--decode</c> every image is decoded first: those that fail (cut short, corrupt pixel data) are listed as
+/// skipped, as training would leave them out of their batches.
 /// </summary>
 public static class DataCheck
 {
     /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
-    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console)
+    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console, bool decode = false)
     {
+        if (decode) ds = WithoutUndecodable(ds, ConsoleProgress.Run(_ => Undecodable(ds)));
         var report = ds.Report;
         ConsoleText.Line(console, report.Summary(), new Style(decoration: Decoration.Bold));
         console.WriteLine();
@@ -116,6 +120,47 @@ public static class DataCheck
             foreach (var m in blanks.Values) m.Dispose();
         }
         return total;
+    }
+
+    /// <summary>Decodes every image of <paramref name="ds"/> (in parallel); the ones that fail, in dataset order.</summary>
+    public static IReadOnlyList<SkippedItem> Undecodable(IDetectionDataset ds)
+    {
+        var failed = new ConcurrentBag<(int Index, SkippedItem Item)>();
+        long done = 0;
+        Parallel.For(0, ds.Images.Count, i =>
+        {
+            var r = ds.Images[i];
+            try
+            {
+                using var image = ds.ReadImage(r);
+            }
+            catch (InputDataException e)
+            {
+                var detail = e.Message.StartsWith(r.Path + ": ", StringComparison.Ordinal) ? e.Message[(r.Path.Length + 2)..] : e.Message;
+                failed.Add((i, new SkippedItem(r.Path, SkipReasons.UndecodableImage, detail, true)));
+            }
+            PluginProgress.Report("decoding every image", Interlocked.Increment(ref done), ds.Images.Count);
+        });
+        return failed.OrderBy(f => f.Index).Select(f => f.Item).ToArray();
+    }
+
+    private static IDetectionDataset WithoutUndecodable(IDetectionDataset ds, IReadOnlyList<SkippedItem> failed)
+    {
+        if (failed.Count == 0) return ds;
+        var bad = failed.Select(f => f.Location).ToHashSet(StringComparer.Ordinal);
+        var kept = ds.Images.Where(r => !bad.Contains(r.Path)).ToArray();
+        var r = ds.Report;
+        var report = new DatasetReport(r.Source, kept.Length, kept.Sum(k => k.Annotations.Count), [.. r.Skipped, .. failed]);
+        return new FilteredDataset(ds, kept, report);
+    }
+
+    /// <summary>A dataset minus the images that failed to decode (reading still goes through the original).</summary>
+    private sealed class FilteredDataset(IDetectionDataset inner, IReadOnlyList<ImageRecord> images, DatasetReport report) : IDetectionDataset
+    {
+        public ClassTable Classes => inner.Classes;
+        public IReadOnlyList<ImageRecord> Images { get; } = images;
+        public DatasetReport Report { get; } = report;
+        public Mat ReadImage(ImageRecord record) => inner.ReadImage(record);
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

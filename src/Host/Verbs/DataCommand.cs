@@ -27,8 +27,10 @@ public static class DataCommand
     private static Command Check(CommandRunner runner)
     {
         var input = new DatasetInputOptions();
+        var decode = new Option<bool>("--decode") { Description = "Also decode every image up front and list the ones that fail (training leaves them out)" };
         var cmd = new Command("check", "Parse a dataset and report objects per class, skipped items and corners the head cannot represent; exit 1 if nothing is usable");
         input.AddTo(cmd);
+        cmd.Options.Add(decode);
         cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-check", logToFile: false, (services, _) =>
         {
             var config = services.GetRequiredService<IConfiguration>();
@@ -37,7 +39,7 @@ public static class DataCommand
             var ds = DatasetSources.Load(resolver, section);
             var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
             var (strides, regMax) = HeadGeometry(config);
-            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console));
+            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console, parse.GetValue(decode)));
         }));
         return cmd;
     }
