@@ -55,6 +55,8 @@ public static class TrainCommand
 
         using var session = new TrainingSessionBuilder(config, services.GetRequiredService<IPluginResolver>(), log).Build(resume);
         log.LogInformation("save_dir: {Dir}", session.SaveDir);
+        int stale = session.Checkpoints.RemoveStaleTemporaryFiles();
+        if (stale > 0) log.LogInformation("removed {Count} unfinished temporary files of a killed run from {Dir}", stale, session.SaveDir);
         var layout = session.Model.Layout;
         log.LogInformation("model: {Params:N0} parameters ({Inference:N0} used for inference); {Classes} classes, {Points} corner points, strides {Strides}, reg_max {RegMax}",
             session.Model.parameters().Sum(p => p.numel()),

@@ -188,27 +188,8 @@ public sealed class SafetensorsFile
         return bytes;
     }
 
-    /// <summary>Writes atomically (temp file in the same folder, then rename), so a crash never leaves a torn file.</summary>
-    public void Write(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                fs.Write(ToBytes());
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes atomically (<see cref="Runtime.AtomicFile"/>), so a crash or kill never leaves a torn file.</summary>
+    public void Write(string path) => Runtime.AtomicFile.WriteAllBytes(path, ToBytes());
 
     /// <summary>UTF-8 text of the header as it would be written (for diagnostics).</summary>
     public string HeaderText()
