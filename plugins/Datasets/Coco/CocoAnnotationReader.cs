@@ -42,6 +42,8 @@ public static class CocoAnnotationReader
     public static IReadOnlyList<(int Id, string Name)> Categories(JsonElement root, string shown)
     {
         var list = new List<(int, string)>();
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InputDataException($"{shown}: not a COCO file (the top level is {root.ValueKind.ToString().ToLowerInvariant()}, not an object)");
         if (!root.TryGetProperty("categories", out var cats) || cats.ValueKind != JsonValueKind.Array) return list;
         int i = 0;
         foreach (var c in cats.EnumerateArray())

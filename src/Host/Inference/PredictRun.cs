@@ -77,7 +77,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
             var bytes = File.ReadAllBytes(file);
             image = bytes.Length == 0 ? null : Cv2.ImDecode(bytes, ImreadModes.Color);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.LogWarning("skipped {File}: {Reason}", file, e.Message);
             _skipped++;

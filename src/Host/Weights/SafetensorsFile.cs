@@ -101,7 +101,15 @@ public sealed class SafetensorsFile
                     throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] lie outside the {data.Length}-byte data section");
                 if (e.Begin < cursor) throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] overlap another tensor");
                 if (e.Begin > cursor) throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] leave a gap at byte {cursor}");
-                long expected = checked(e.Shape.Aggregate(1L, (a, d) => checked(a * d)) * SafetensorsDTypes.ElementSize(e.DType));
+                long expected;
+                try
+                {
+                    expected = checked(e.Shape.Aggregate(1L, (a, d) => checked(a * d)) * SafetensorsDTypes.ElementSize(e.DType));
+                }
+                catch (OverflowException)
+                {
+                    throw Bad($"tensor '{e.Name}': shape [{string.Join(", ", e.Shape)}] is too large");
+                }
                 if (e.End - e.Begin != expected)
                     throw Bad($"tensor '{e.Name}': {e.End - e.Begin} bytes but shape [{string.Join(", ", e.Shape)}] of {e.DType} needs {expected}");
                 cursor = e.End;

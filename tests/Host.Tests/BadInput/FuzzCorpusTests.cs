@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using NanoDet.Abstractions.Plugins;
 using Xunit.Abstractions;
 
@@ -42,7 +41,7 @@ public class FuzzCorpusTests(ITestOutputHelper output)
     [Fact]
     public void Seeded_random_mutations_of_valid_files_never_crash_hang_or_leak_an_internal_message()
     {
-        const int perFormat = 12;
+        const int perFormat = 20;
         var rng = new Random(1717);
         var tally = new Dictionary<string, int>();
         foreach (var format in Enum.GetValues<FuzzFormat>())
@@ -86,7 +85,6 @@ public class FuzzCorpusTests(ITestOutputHelper output)
     /// <summary>Runs a read with the per-file time limit; only user-facing outcomes may come back.</summary>
     private static FuzzOutcome Within(Func<FuzzOutcome> read, string what)
     {
-        var watch = Stopwatch.StartNew();
         var task = Task.Run(read);
         try
         {
@@ -98,7 +96,6 @@ public class FuzzCorpusTests(ITestOutputHelper output)
             Assert.Fail($"{what}: internal exception {inner.GetType().Name}: {inner.Message}\n{inner.StackTrace}");
         }
         Assert.True(task.Result.Text.IndexOf('\n') < 0);
-        _ = watch;
         return task.Result;
     }
 }
