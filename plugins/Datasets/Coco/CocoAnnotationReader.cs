@@ -25,6 +25,9 @@ public static class CocoAnnotationReader
         {
             throw new InputDataException($"{DisplayPath.Of(file)}: cannot read: {e.Message}", e);
         }
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InputDataException($"{DisplayPath.Of(file)}: invalid JSON: the file is not valid UTF-8");
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });

@@ -65,6 +65,8 @@ public sealed class SafetensorsFile
         var headerBytes = bytes.Slice(8, (int)n);
         if (headerBytes.Length == 0 || headerBytes[0] != (byte)'{') throw Bad("the header is not a JSON object");
         var data = bytes[(8 + (int)n)..];
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw Bad("the header is not valid UTF-8");
 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(headerBytes.ToArray(), new JsonDocumentOptions { MaxDepth = 8 }); }

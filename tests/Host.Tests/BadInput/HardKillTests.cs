@@ -10,7 +10,7 @@ namespace NanoDet.Host.Tests.BadInput;
 /// the instant a checkpoint's temporary file appears — always leaves readable checkpoints and a resume state
 /// that <c>train --resume</c> continues from, until the run completes with every epoch recorded once.
 /// </summary>
-public class HardKillTests
+public class HardKillTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Epochs = 3;
 
@@ -106,6 +106,7 @@ public class HardKillTests
             if (a.Killed) kills++;
             if (state?.Epoch == Epochs) break;
         }
+        foreach (var line in log) output.WriteLine(line);
         Assert.True(kills >= 2, string.Join('\n', log));
 
         // finish the run
