@@ -25,6 +25,9 @@ public static class CocoAnnotationReader
         {
             throw new InputDataException($"{DisplayPath.Of(file)}: cannot read: {e.Message}", e);
         }
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            throw new InputDataException($"{DisplayPath.Of(file)}: invalid JSON: the file is not valid UTF-8");
         try
         {
             return JsonDocument.Parse(bytes, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
@@ -42,6 +45,8 @@ public static class CocoAnnotationReader
     public static IReadOnlyList<(int Id, string Name)> Categories(JsonElement root, string shown)
     {
         var list = new List<(int, string)>();
+        if (root.ValueKind != JsonValueKind.Object)
+            throw new InputDataException($"{shown}: not a COCO file (the top level is {root.ValueKind.ToString().ToLowerInvariant()}, not an object)");
         if (!root.TryGetProperty("categories", out var cats) || cats.ValueKind != JsonValueKind.Array) return list;
         int i = 0;
         foreach (var c in cats.EnumerateArray())

@@ -47,6 +47,11 @@ public sealed class DatasetBuilder(string source, ClassTable classes, ObjectRule
             Skips.Skip(location, SkipReasons.MissingImage, $"{full} does not exist", true);
             return false;
         }
+        if (new FileInfo(full).Length == 0)
+        {
+            Skips.Skip(location, SkipReasons.UnreadableImage, $"{full} is an empty file", true);
+            return false;
+        }
         var size = ImageHeader.TryRead(full);
         if (size is null)
         {

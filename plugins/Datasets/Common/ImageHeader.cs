@@ -97,10 +97,15 @@ public static class ImageHeader
     {
         try
         {
-            using var m = Cv2.ImDecode(File.ReadAllBytes(path), ImreadModes.Unchanged);
+            var bytes = File.ReadAllBytes(path);
+            // OpenCV refuses an empty buffer with an ArgumentException that names nothing.
+            if (bytes.Length == 0) return null;
+            using var m = Cv2.ImDecode(bytes, ImreadModes.Unchanged);
             return m.Empty() ? null : (m.Width, m.Height);
         }
         catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
         catch (OpenCVException) { return null; }
+        catch (ArgumentException) { return null; }
     }
 }

@@ -27,11 +27,20 @@ public sealed class LoadedDataset(ClassTable classes, IReadOnlyList<ImageRecord>
         {
             throw new InputDataException($"{path}: cannot read image: {e.Message}", e);
         }
-        var m = Cv2.ImDecode(bytes, ImreadModes.Color);
+        if (bytes.Length == 0) throw new InputDataException($"{path}: cannot decode image: empty file");
+        Mat m;
+        try
+        {
+            m = Cv2.ImDecode(bytes, ImreadModes.Color);
+        }
+        catch (Exception e) when (e is OpenCVException or ArgumentException)
+        {
+            throw new InputDataException($"{path}: cannot decode image ({bytes.Length} bytes)", e);
+        }
         if (m.Empty())
         {
             m.Dispose();
-            throw new InputDataException($"{path}: cannot decode image");
+            throw new InputDataException($"{path}: cannot decode image ({bytes.Length} bytes: not an image, or cut short)");
         }
         return m;
     }

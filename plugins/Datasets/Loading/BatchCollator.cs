@@ -25,9 +25,12 @@ public static class BatchCollator
     /// The batch. Its <see cref="DetectionBatch.Samples"/> keep targets, matrix and record but not the pixels
     /// (those live in the tensor), so a prefetched batch holds its image data once.
     /// </summary>
-    public static DetectionBatch Collate(IReadOnlyList<PreparedSample> samples)
+    /// <param name="samples">The prepared samples (may be empty when every image of the batch failed).</param>
+    /// <param name="skipped">Images of the batch left out, carried to the consumer.</param>
+    public static DetectionBatch Collate(IReadOnlyList<PreparedSample> samples, IReadOnlyList<SkippedItem>? skipped = null)
     {
-        if (samples.Count == 0) throw new ArgumentException("a batch needs at least one sample", nameof(samples));
+        if (samples.Count == 0)
+            return new DetectionBatch(torch.zeros([0, 3, SizeDivisor, SizeDivisor], torch.float32), [], skipped);
         var (h, w) = PaddedSize(samples);
         var images = torch.zeros([samples.Count, 3, h, w], torch.float32);
         try
@@ -49,6 +52,6 @@ public static class BatchCollator
             images.Dispose();
             throw;
         }
-        return new DetectionBatch(images, samples.Select(s => s with { Image = [] }).ToArray());
+        return new DetectionBatch(images, samples.Select(s => s with { Image = [] }).ToArray(), skipped);
     }
 }

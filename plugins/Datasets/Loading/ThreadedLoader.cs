@@ -1,4 +1,5 @@
 using NanoDet.Abstractions.Data;
+using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Loading;
 
@@ -34,21 +35,36 @@ public sealed class ThreadedLoader : IBatchLoader
         return _settings.Workers == 0 ? Inline(plan, epoch, cancellation) : Threaded(plan, epoch, cancellation);
     }
 
-    /// <summary>One batch: decode, pipeline and collate each listed dataset item.</summary>
+    /// <summary>
+    /// One batch: decode, pipeline and collate each listed dataset item. An item whose file cannot be read or
+    /// decoded (an <see cref="Abstractions.Plugins.InputDataException"/> from the dataset or the pipeline) is left
+    /// out and listed in <see cref="DetectionBatch.Skipped"/>; the others keep their augmentation draws, which depend
+    /// only on (seed, epoch, index), so a skip never shifts another sample.
+    /// </summary>
     public DetectionBatch Build(int[] indices, int epoch, CancellationToken cancellation)
     {
-        var samples = new PreparedSample[indices.Length];
-        for (int j = 0; j < indices.Length; j++)
+        var samples = new List<PreparedSample>(indices.Length);
+        List<SkippedItem>? skipped = null;
+        foreach (int i in indices)
         {
             cancellation.ThrowIfCancellationRequested();
-            int i = indices[j];
             var record = _dataset.Images[i];
-            using var image = _dataset.ReadImage(record);
-            var rng = _settings.Augment ? EpochPlan.SampleRandom(_settings.Seed, epoch, i) : null;
-            samples[j] = _pipeline.Prepare(image, record, rng);
+            try
+            {
+                using var image = _dataset.ReadImage(record);
+                var rng = _settings.Augment ? EpochPlan.SampleRandom(_settings.Seed, epoch, i) : null;
+                samples.Add(_pipeline.Prepare(image, record, rng));
+            }
+            catch (Abstractions.Plugins.InputDataException e)
+            {
+                (skipped ??= []).Add(new SkippedItem(record.Path, SkipReasons.UndecodableImage, WithoutPath(e.Message, record.Path), true));
+            }
         }
-        return BatchCollator.Collate(samples);
+        return BatchCollator.Collate(samples, skipped);
     }
+
+    private static string WithoutPath(string message, string path) =>
+        message.StartsWith(path + ": ", StringComparison.Ordinal) ? message[(path.Length + 2)..] : message;
 
     private IEnumerable<DetectionBatch> Inline(int[][] plan, int epoch, CancellationToken cancellation)
     {

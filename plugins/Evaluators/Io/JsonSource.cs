@@ -31,6 +31,8 @@ internal sealed class JsonSource
         {
             throw new InputDataException($"{path}: cannot read: {e.Message}", e);
         }
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new InputDataException($"{path}: invalid JSON: the file is not valid UTF-8");
         return new JsonSource(path, bytes);
     }
 

@@ -34,7 +34,7 @@ public sealed class CommandRunner(GlobalOptionSet globals)
         }
         catch (ConfigurationException e)
         {
-            return Fail(args, e, ExitCodes.Usage);
+            return Fail(args, e, ExitCodeFor(e));
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -43,7 +43,7 @@ public sealed class CommandRunner(GlobalOptionSet globals)
         }
         catch (Exception e)
         {
-            return Fail(args, e, ExitCodes.Failure);
+            return Fail(args, e, ExitCodeFor(e));
         }
         finally
         {
@@ -58,6 +58,9 @@ public sealed class CommandRunner(GlobalOptionSet globals)
             cts.Cancel();
         }
     }
+
+    /// <summary>The exit code a failure ends a verb with: 2 for configuration and usage errors, else 1.</summary>
+    public static int ExitCodeFor(Exception e) => e is ConfigurationException ? ExitCodes.Usage : ExitCodes.Failure;
 
     private static int Fail(GlobalArgs args, Exception e, int code)
     {

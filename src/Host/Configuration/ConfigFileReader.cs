@@ -14,12 +14,16 @@ public static class ConfigFileReader
         if (!File.Exists(path)) throw new ConfigurationException($"{path}: config file not found");
         var text = File.ReadAllText(path);
         var ext = Path.GetExtension(path).ToLowerInvariant();
-        return ext switch
+        var node = ext switch
         {
             ".yml" or ".yaml" => ReadYaml(text, path),
             ".json" => ReadJson(text, path),
             _ => throw new ConfigurationException($"{path}: unknown config format '{ext}' (use .yml, .yaml or .json)"),
         };
+        // A config is a mapping of sections; a list or a bare value at the top would be read as keys "0", "1", ...
+        if (node.IsSequence || (!node.HasChildren && node.Value is not null))
+            throw new ConfigurationException($"{path}: a config file must be a mapping of sections (model:, data:, ...) at the top level");
+        return node;
     }
 
     public static ConfigNode ReadJson(string text, string source)

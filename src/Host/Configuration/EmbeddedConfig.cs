@@ -31,6 +31,7 @@ public static class EmbeddedConfig
         var header = new byte[n];
         fs.ReadExactly(header);
         if (header[0] != (byte)'{') return null;
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw new InputDataException($"{path}: safetensors header is not valid UTF-8");
         try
         {
             using var doc = JsonDocument.Parse(header);

@@ -1,4 +1,5 @@
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Runtime;
 using Spectre.Console;
 
 namespace NanoDet.Host.Datasets;
@@ -14,7 +15,7 @@ public static class ConsoleProgress
         T result = default!;
         AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new LiteralDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var sink = new Sink(ctx);
@@ -34,7 +35,7 @@ public static class ConsoleProgress
             {
                 if (!_tasks.TryGetValue(value.Task, out var t))
                 {
-                    t = ctx.AddTask(Markup.Escape(value.Task), autoStart: true, maxValue: Math.Max(1, value.Total));
+                    t = ctx.AddTask(value.Task, autoStart: true, maxValue: Math.Max(1, value.Total));
                     _tasks[value.Task] = t;
                 }
                 if (value.Total > 0) t.MaxValue = value.Total;

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Datasets.Common;
 using OpenCvSharp;
+using NanoDet.Host.Runtime;
 using Spectre.Console;
 
 namespace NanoDet.Host.Datasets;
@@ -10,23 +12,26 @@ namespace NanoDet.Host.Datasets;
 /// <summary>
 /// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, and
 /// how many ground-truth corners the head cannot represent (<see cref="CornerReach"/>) after the validation resize.
+/// With <c>--decode</c> every image is decoded first: those that fail (cut short, corrupt pixel data) are listed as
+/// skipped, as training would leave them out of their batches.
 /// </summary>
 public static class DataCheck
 {
     /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
-    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console)
+    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console, bool decode = false)
     {
+        if (decode) ds = WithoutUndecodable(ds, ConsoleProgress.Run(_ => Undecodable(ds)));
         var report = ds.Report;
-        console.MarkupLine($"[bold]{Markup.Escape(report.Summary())}[/]");
+        ConsoleText.Line(console, report.Summary(), new Style(decoration: Decoration.Bold));
         console.WriteLine();
         console.Write(ClassTable(ds));
         if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
 
         var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, strides, regMax));
         console.Write(ReachTable(tally, pipeline.Input, strides, regMax));
-        foreach (var e in tally.Examples.Take(5)) console.MarkupLine($"  [grey]{Markup.Escape(e)}[/]");
-        console.MarkupLine("[grey]reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
-                           "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").[/]");
+        foreach (var e in tally.Examples.Take(5)) ConsoleText.Line(console, "  " + e, new Style(Color.Grey));
+        ConsoleText.Line(console, "reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
+                                  "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").", new Style(Color.Grey));
 
         if (report.Images == 0 || report.Objects == 0)
         {
@@ -58,7 +63,7 @@ public static class DataCheck
                 empty++;
                 continue;
             }
-            t.AddRow(I(i), Markup.Escape(ds.Classes.Names[i]), I(objects[i]), I(images[i]), I(crowd[i]));
+            t.Row(I(i), ds.Classes.Names[i], I(objects[i]), I(images[i]), I(crowd[i]));
         }
         int negatives = ds.Images.Count(r => r.Annotations.Count == 0);
         t.Caption($"{empty} of {ds.Classes.Count} classes have no objects; {negatives} images without objects (negatives)");
@@ -72,7 +77,7 @@ public static class DataCheck
         foreach (var g in report.Skipped.GroupBy(s => s.Reason).OrderByDescending(g => g.Count()))
         {
             var examples = string.Join("\n", g.Take(3).Select(s => $"{s.Location}: {s.Detail}"));
-            t.AddRow(Markup.Escape(g.Key), I(g.Count(s => s.WholeImage)), I(g.Count(s => !s.WholeImage)), Markup.Escape(examples));
+            t.Row(g.Key, I(g.Count(s => s.WholeImage)), I(g.Count(s => !s.WholeImage)), examples);
         }
         return t;
     }
@@ -115,6 +120,47 @@ public static class DataCheck
             foreach (var m in blanks.Values) m.Dispose();
         }
         return total;
+    }
+
+    /// <summary>Decodes every image of <paramref name="ds"/> (in parallel); the ones that fail, in dataset order.</summary>
+    public static IReadOnlyList<SkippedItem> Undecodable(IDetectionDataset ds)
+    {
+        var failed = new ConcurrentBag<(int Index, SkippedItem Item)>();
+        long done = 0;
+        Parallel.For(0, ds.Images.Count, i =>
+        {
+            var r = ds.Images[i];
+            try
+            {
+                using var image = ds.ReadImage(r);
+            }
+            catch (InputDataException e)
+            {
+                var detail = e.Message.StartsWith(r.Path + ": ", StringComparison.Ordinal) ? e.Message[(r.Path.Length + 2)..] : e.Message;
+                failed.Add((i, new SkippedItem(r.Path, SkipReasons.UndecodableImage, detail, true)));
+            }
+            PluginProgress.Report("decoding every image", Interlocked.Increment(ref done), ds.Images.Count);
+        });
+        return failed.OrderBy(f => f.Index).Select(f => f.Item).ToArray();
+    }
+
+    private static IDetectionDataset WithoutUndecodable(IDetectionDataset ds, IReadOnlyList<SkippedItem> failed)
+    {
+        if (failed.Count == 0) return ds;
+        var bad = failed.Select(f => f.Location).ToHashSet(StringComparer.Ordinal);
+        var kept = ds.Images.Where(r => !bad.Contains(r.Path)).ToArray();
+        var r = ds.Report;
+        var report = new DatasetReport(r.Source, kept.Length, kept.Sum(k => k.Annotations.Count), [.. r.Skipped, .. failed]);
+        return new FilteredDataset(ds, kept, report);
+    }
+
+    /// <summary>A dataset minus the images that failed to decode (reading still goes through the original).</summary>
+    private sealed class FilteredDataset(IDetectionDataset inner, IReadOnlyList<ImageRecord> images, DatasetReport report) : IDetectionDataset
+    {
+        public ClassTable Classes => inner.Classes;
+        public IReadOnlyList<ImageRecord> Images { get; } = images;
+        public DatasetReport Report { get; } = report;
+        public Mat ReadImage(ImageRecord record) => inner.ReadImage(record);
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

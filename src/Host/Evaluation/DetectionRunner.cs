@@ -16,16 +16,27 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     /// <summary>Per-batch callback: images done so far.</summary>
     public event Action<int>? BatchDone;
 
+    /// <summary>Images the last <see cref="Run"/> left out because they could not be decoded (file and reason).</summary>
+    public IReadOnlyList<SkippedItem> Skipped { get; private set; } = [];
+
     /// <summary>Detections for every image the loader yields (epoch 0, no augmentation expected).</summary>
     public List<ImageDetection> Run(DetectorModule model, IBatchLoader loader, Device device, CancellationToken cancellation)
     {
         model.eval();
         var layout = model.Layout;
         var result = new List<ImageDetection>();
+        var skipped = new List<SkippedItem>();
+        Skipped = skipped;
         int done = 0;
         using var _ = no_grad();
         foreach (var batch in loader.Batches(0, cancellation: cancellation))
         {
+            skipped.AddRange(batch.Skipped);
+            if (batch.Count == 0)
+            {
+                batch.Dispose();
+                continue;
+            }
             using (batch)
             using (GcQuietRegion.Enter())
             using (var scope = NewDisposeScope())

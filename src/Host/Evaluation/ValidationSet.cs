@@ -52,10 +52,20 @@ public sealed record ValidationSet(
         return new ValidationSet(dataset, loader, evaluator, new DetectionRunner(post), saveKey);
     }
 
-    /// <summary>Runs <paramref name="model"/> on the split and evaluates; plots go to <paramref name="plotDirectory"/> when given.</summary>
+    /// <summary>
+    /// Runs <paramref name="model"/> on the split and evaluates; plots go to <paramref name="plotDirectory"/> when
+    /// given. Images that could not be decoded (<see cref="DetectionRunner.Skipped"/>) are left out of the
+    /// evaluation too, so their objects do not count as missed.
+    /// </summary>
     public EvaluationReport Evaluate(DetectorModule model, TorchSharp.torch.Device device, string? plotDirectory, CancellationToken cancellation)
     {
         var detections = Runner.Run(model, Loader, device, cancellation);
-        return Evaluator.Evaluate(new EvaluationInput(Dataset.Classes, Dataset.Images, detections), plotDirectory);
+        var images = Dataset.Images;
+        if (Runner.Skipped.Count > 0)
+        {
+            var left = Runner.Skipped.Select(s => s.Location).ToHashSet(StringComparer.Ordinal);
+            images = images.Where(r => !left.Contains(r.Path)).ToArray();
+        }
+        return Evaluator.Evaluate(new EvaluationInput(Dataset.Classes, images, detections), plotDirectory);
     }
 }

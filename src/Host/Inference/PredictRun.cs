@@ -77,7 +77,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
             var bytes = File.ReadAllBytes(file);
             image = bytes.Length == 0 ? null : Cv2.ImDecode(bytes, ImreadModes.Color);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             log.LogWarning("skipped {File}: {Reason}", file, e.Message);
             _skipped++;
@@ -179,7 +179,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
         }
         ConsoleUi.Error.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Columns(new LiteralDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask(unit, maxValue: Math.Max(1, total));

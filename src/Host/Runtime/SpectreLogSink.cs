@@ -7,7 +7,8 @@ namespace NanoDet.Host.Runtime;
 
 /// <summary>
 /// Serilog console sink that writes through Spectre's console, so log lines and live progress bars share one
-/// writer and a line printed during training appears above the bar instead of tearing it.
+/// writer and a line printed during training appears above the bar instead of tearing it. Lines are written as
+/// literal text (<see cref="ConsoleText"/>): keys, paths and values in messages are never read as markup or emoji.
 /// </summary>
 public sealed class SpectreLogSink(IAnsiConsole console, string outputTemplate) : ILogEventSink
 {
@@ -18,15 +19,15 @@ public sealed class SpectreLogSink(IAnsiConsole console, string outputTemplate) 
     {
         using var w = new StringWriter();
         _formatter.Format(logEvent, w);
-        var text = Markup.Escape(w.ToString().TrimEnd('\r', '\n'));
-        var style = logEvent.Level switch
+        var text = w.ToString().TrimEnd('\r', '\n');
+        Style? style = logEvent.Level switch
         {
-            >= LogEventLevel.Error => "red",
-            LogEventLevel.Warning => "yellow",
-            LogEventLevel.Debug or LogEventLevel.Verbose => "grey",
-            _ => null,
+            >= LogEventLevel.Error => new Style(Color.Red),
+            LogEventLevel.Warning => new Style(Color.Yellow),
+            LogEventLevel.Debug or LogEventLevel.Verbose => new Style(Color.Grey),
+            _ => (Style?)null,
         };
         lock (_gate)
-            console.MarkupLine(style is null ? text : $"[{style}]{text}[/]");
+            ConsoleText.Line(console, text, style);
     }
 }

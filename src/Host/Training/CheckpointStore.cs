@@ -30,6 +30,13 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
     public const string StateKey = "training_state";
 
     public string SaveDir { get; } = saveDir;
+
+    /// <summary>
+    /// Clears temporary files a killed run left behind (in save_dir and model_best); the files they were meant to
+    /// replace are intact, because every write is atomic. Returns how many were removed.
+    /// </summary>
+    public int RemoveStaleTemporaryFiles() =>
+        AtomicFile.RemoveStale(SaveDir) + AtomicFile.RemoveStale(Path.Combine(SaveDir, "model_best"));
     public string LastWeightsPath => Path.Combine(SaveDir, "model_last.safetensors");
     public string BestWeightsPath => Path.Combine(SaveDir, "model_best", "model_best.safetensors");
     public string ResumePath => Path.Combine(SaveDir, "resume_last.safetensors");
@@ -54,11 +61,16 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
     {
         var path = Path.Combine(SaveDir, "model_best", "eval_results.txt");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var lines = new List<string> { $"Epoch:{epoch + 1}" };
+        var header = $"Epoch:{epoch + 1}";
+        var lines = new List<string> { header };
         lines.AddRange(metrics.Select(kv => $"{kv.Key}: {kv.Value.ToString("0.######", CultureInfo.InvariantCulture)}"));
         lines.Add("");
         var previous = File.Exists(path) ? File.ReadAllText(path) : "";
-        AtomicFile.WriteAllText(path, previous + string.Join('\n', lines) + "\n");
+        // A run killed after this write but before its resume state repeats the epoch: keep one block per epoch.
+        var blocks = previous.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+            .Where(b => b.Trim().Length > 0 && b.TrimStart().Split('\n')[0] != header)
+            .Select(b => b.Trim('\n') + "\n\n");
+        AtomicFile.WriteAllText(path, string.Concat(blocks) + string.Join('\n', lines) + "\n");
     }
 
     /// <summary>Writes the resume state: <c>model.*</c> raw weights, <c>ema.*</c>, the optimizer as bytes, and the state JSON.</summary>

@@ -9,6 +9,8 @@ public sealed class EpochRecord
     public double ImagesPerSecond { get; set; }
     public double Seconds { get; set; }
     public int SkippedSteps { get; set; }
+    /// <summary>Training images left out of this epoch because they could not be decoded.</summary>
+    public int UndecodableImages { get; set; }
     /// <summary>Validation metrics (null when the epoch was not validated).</summary>
     public Dictionary<string, double>? Metrics { get; set; }
 }

@@ -30,6 +30,14 @@ public sealed class ScheduleOptions
     [Range(1, 1_000_000)]
     public int MaxNonFiniteSteps { get; set; } = 20;
 
+    /// <summary>
+    /// Largest share of an epoch's training images that may fail to decode (each is left out of its batch for that
+    /// epoch and reported); one more aborts the run naming the share and the first files.
+    /// </summary>
+    [ConfigurationKeyName("max_undecodable_share")]
+    [Range(0.0, 1.0)]
+    public double MaxUndecodableShare { get; set; } = 0.1;
+
     /// <summary>Seed for initialisation, data order and augmentation.</summary>
     [ConfigurationKeyName("seed")]
     public int Seed { get; set; } = 42;

@@ -15,8 +15,10 @@ namespace NanoDet.Host.Training;
 /// The epoch loop (docs/reference.md#training-schedule): per step, the explicit learning rate, training forward (with the aux branch),
 /// loss, backward, global-norm clipping, AdamW, EMA update; per epoch, validation of the EMA weights every
 /// <c>val_intervals</c>, the best checkpoint by the evaluator's save key, and the last weights + resume state.
-/// A non-finite loss or gradient skips its step (counted; a run of them aborts); a cancellation (Ctrl+C,
-/// SIGTERM) lets the current step finish, writes a resume state and returns.
+/// A non-finite loss or gradient skips its step (counted; a run of them aborts); an image that cannot be decoded is
+/// left out of its batch for the epoch (logged, counted in the epoch record; more than
+/// <c>schedule:max_undecodable_share</c> of the epoch's images aborts); a cancellation (Ctrl+C, SIGTERM) lets the
+/// current step finish, writes a resume state and returns.
 /// </summary>
 public sealed class Trainer(TrainingSession session, ILogger log)
 {
@@ -41,6 +43,7 @@ public sealed class Trainer(TrainingSession session, ILogger log)
             var meter = new LossMeter();
             meter.Restore(state.PartialEpochLosses);
             int skipped = state.PartialEpochSkipped;
+            var undecodable = new UndecodableTally(state.PartialEpochUndecodable, state.PartialEpochUndecodableFiles);
             double secondsBefore = state.PartialEpochSeconds;
             var clock = Stopwatch.StartNew();
             int imagesThisRun = 0;
@@ -52,6 +55,24 @@ public sealed class Trainer(TrainingSession session, ILogger log)
             {
                 using (batch)
                 {
+                    foreach (var bad in batch.Skipped)
+                        log.LogWarning("{File}: {Reason}: {Detail} (left out of epoch {Epoch})", bad.Location, bad.Reason, bad.Detail, epoch + 1);
+                    var before = undecodable;
+                    undecodable = undecodable.With(batch.Skipped);
+                    int epochImages = batches * s.TrainBatchSize;
+                    if (undecodable.Count > s.Schedule.MaxUndecodableShare * epochImages)
+                    {
+                        // This batch is not trained on: a resume after the files are fixed rebuilds it.
+                        SavePartial(state, meter, skipped, secondsBefore + clock.Elapsed.TotalSeconds, before);
+                        s.Checkpoints.SaveResume(s.Model, s.Ema, s.Optimizer, state);
+                        return TrainingOutcome.Aborted(undecodable.AbortMessage(epoch, epochImages, s.Schedule.MaxUndecodableShare));
+                    }
+                    if (batch.Count == 0)
+                    {
+                        // every image of the batch failed: nothing to learn from, the plan position still advances
+                        state.BatchInEpoch++;
+                        continue;
+                    }
                     var ok = Step(batch, epoch, state, meter, withPoints, out lr);
                     imagesThisRun += batch.Count;
                     if (!ok)
@@ -59,7 +80,7 @@ public sealed class Trainer(TrainingSession session, ILogger log)
                         skipped++;
                         state.NonFiniteTotal++;
                         if (++state.NonFiniteRun >= s.Schedule.MaxNonFiniteSteps)
-                            return Abort(state, meter, skipped, secondsBefore + clock.Elapsed.TotalSeconds, epoch);
+                            return Abort(state, meter, skipped, secondsBefore + clock.Elapsed.TotalSeconds, epoch, undecodable);
                     }
                     else
                     {
@@ -71,7 +92,7 @@ public sealed class Trainer(TrainingSession session, ILogger log)
                 state.BatchInEpoch++;
                 if (cancellation.IsCancellationRequested && state.BatchInEpoch < batches)
                 {
-                    SavePartial(state, meter, skipped, secondsBefore + clock.Elapsed.TotalSeconds);
+                    SavePartial(state, meter, skipped, secondsBefore + clock.Elapsed.TotalSeconds, undecodable);
                     s.Checkpoints.SaveResume(s.Model, s.Ema, s.Optimizer, state);
                     return TrainingOutcome.Interrupted(s.Checkpoints.ResumePath, epoch, state.BatchInEpoch);
                 }
@@ -86,10 +107,14 @@ public sealed class Trainer(TrainingSession session, ILogger log)
                 Seconds = seconds,
                 ImagesPerSecond = batches * (double)s.TrainBatchSize / Math.Max(1e-9, seconds),
                 SkippedSteps = skipped,
+                UndecodableImages = undecodable.Count,
             };
+            if (undecodable.Count > 0)
+                log.LogWarning("epoch {Epoch}: {Count} training images could not be decoded and were left out: {Files}",
+                    epoch + 1, undecodable.Count, undecodable.FirstFilesText());
             state.Epoch++;
             state.BatchInEpoch = 0;
-            SavePartial(state, null, 0, 0);
+            SavePartial(state, null, 0, 0, UndecodableTally.None);
 
             // EMA weights go to the evaluation copy for validation and for model_last.
             s.Ema.ApplyTo(s.EvalModel);
@@ -158,6 +183,8 @@ public sealed class Trainer(TrainingSession session, ILogger log)
             throw new ConfigurationException(
                 $"evaluator:save_key: '{v.SaveKey}' is not a metric of {v.Evaluator.GetType().Name}; available: {string.Join(", ", report.Metrics.Keys)}");
         record.Metrics = report.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var bad in v.Runner.Skipped)
+            log.LogWarning("{File}: {Reason}: {Detail} (left out of the validation)", bad.Location, bad.Reason, bad.Detail);
         log.LogInformation("validation after epoch {Epoch}:\n{Report}", epoch + 1, report.Text);
         bool best = metric > state.BestMetric;
         if (best)
@@ -170,19 +197,21 @@ public sealed class Trainer(TrainingSession session, ILogger log)
         reporter.Validation(epoch, record.Metrics, v.SaveKey, best);
     }
 
-    private TrainingOutcome Abort(TrainingState state, LossMeter meter, int skipped, double seconds, int epoch)
+    private TrainingOutcome Abort(TrainingState state, LossMeter meter, int skipped, double seconds, int epoch, UndecodableTally undecodable)
     {
-        SavePartial(state, meter, skipped, seconds);
+        SavePartial(state, meter, skipped, seconds, undecodable);
         s.Checkpoints.SaveResume(s.Model, s.Ema, s.Optimizer, state);
         return TrainingOutcome.Aborted(
             $"{state.NonFiniteRun} consecutive steps had a non-finite loss or gradient (epoch {epoch + 1}, step {state.GlobalStep}); " +
             $"weights were not updated by them. Lower schedule:optimizer:lr or check the data; the state is in {s.Checkpoints.ResumePath}");
     }
 
-    private static void SavePartial(TrainingState state, LossMeter? meter, int skipped, double seconds)
+    private static void SavePartial(TrainingState state, LossMeter? meter, int skipped, double seconds, UndecodableTally undecodable)
     {
         state.PartialEpochLosses = meter?.Snapshot();
         state.PartialEpochSkipped = skipped;
+        state.PartialEpochUndecodable = undecodable.Count;
+        state.PartialEpochUndecodableFiles = undecodable.Count > 0 ? [.. undecodable.FirstFiles] : null;
         state.PartialEpochSeconds = seconds;
     }
 }

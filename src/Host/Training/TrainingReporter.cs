@@ -33,7 +33,7 @@ public sealed class TrainingReporter
         return ConsoleUi.Error.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
+            .Columns(new LiteralDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
                 new ElapsedTimeColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {

@@ -36,6 +36,12 @@ public sealed class TrainingState
     /// <summary>Non-finite steps skipped in the epoch in progress.</summary>
     public int PartialEpochSkipped { get; set; }
 
+    /// <summary>Training images of the epoch in progress that could not be decoded (left out of their batches).</summary>
+    public int PartialEpochUndecodable { get; set; }
+
+    /// <summary>The first of those files (for the report and the abort message).</summary>
+    public List<string>? PartialEpochUndecodableFiles { get; set; }
+
     /// <summary>Seconds spent in the epoch in progress before an interruption.</summary>
     public double PartialEpochSeconds { get; set; }
 

@@ -6,6 +6,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
+using NanoDet.Host.Runtime;
 using OpenCvSharp;
 using Spectre.Console;
 
@@ -26,8 +27,10 @@ public static class DataCommand
     private static Command Check(CommandRunner runner)
     {
         var input = new DatasetInputOptions();
+        var decode = new Option<bool>("--decode") { Description = "Also decode every image up front and list the ones that fail (training leaves them out)" };
         var cmd = new Command("check", "Parse a dataset and report objects per class, skipped items and corners the head cannot represent; exit 1 if nothing is usable");
         input.AddTo(cmd);
+        cmd.Options.Add(decode);
         cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-check", logToFile: false, (services, _) =>
         {
             var config = services.GetRequiredService<IConfiguration>();
@@ -36,7 +39,7 @@ public static class DataCommand
             var ds = DatasetSources.Load(resolver, section);
             var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
             var (strides, regMax) = HeadGeometry(config);
-            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console));
+            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console, parse.GetValue(decode)));
         }));
         return cmd;
     }
@@ -85,7 +88,7 @@ public static class DataCommand
                 var file = Path.GetFullPath(parse.GetValue(output)!);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
-                AnsiConsole.MarkupLine($"wrote {Markup.Escape(file)} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}, corners 1-4 = TL, BL, BR, TR)");
+                ConsoleText.Line(AnsiConsole.Console, $"wrote {file} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}, corners 1-4 = TL, BL, BR, TR)");
             }
             finally
             {
@@ -123,8 +126,8 @@ public static class DataCommand
             var writer = Writer(resolver, format, parse.GetValue(toOrder), parse.GetValue(toLayout));
             int written = writer.Write(ds.Classes, ds.Images, target);
             int total = ds.Images.Sum(r => r.Annotations.Count);
-            AnsiConsole.MarkupLine(Markup.Escape($"{ds.Report.Summary()}"));
-            AnsiConsole.MarkupLine(Markup.Escape($"wrote {ds.Images.Count} images, {written} objects as {format} to {target}"));
+            ConsoleText.Line(AnsiConsole.Console, ds.Report.Summary());
+            ConsoleText.Line(AnsiConsole.Console, $"wrote {ds.Images.Count} images, {written} objects as {format} to {target}");
             if (written < total)
                 Console.Error.WriteLine($"warning: {total - written} crowd regions or point-less objects cannot be written as {format} and were left out");
             return Task.FromResult(ExitCodes.Success);

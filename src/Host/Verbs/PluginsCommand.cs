@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Plugins;
+using NanoDet.Host.Runtime;
 using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
@@ -24,7 +25,7 @@ public static class PluginsCommand
             {
                 var row = new List<string> { p.Kind, p.Name, p.AssemblyName, p.Version };
                 if (parse.GetValue(paths)) row.Add(p.Location);
-                table.AddRow(row.Select(Markup.Escape).ToArray());
+                table.Row(row.ToArray());
             }
             AnsiConsole.Write(table);
             return Task.FromResult(ExitCodes.Success);

@@ -7,6 +7,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
+using NanoDet.Host.Runtime;
 using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
@@ -76,13 +77,13 @@ public static class SynthCommand
                 }
                 // the generator always writes COCO (it reads its own output back); drop it when not asked for
                 if (!wanted.Contains(DatasetFormats.Coco)) File.Delete(Path.Combine(folder, "annotations.json"));
-                AnsiConsole.MarkupLine(Markup.Escape($"{ds.Report.Summary()} -> {folder}"));
+                ConsoleText.Line(AnsiConsole.Console, $"{ds.Report.Summary()} -> {folder}");
             }
             var yml = Path.Combine(root, "dataset.yml");
             File.WriteAllText(yml, DatasetYaml(written, wanted[0], config, splits.Select(s => s.Name)));
             var first = written.First(w => w.Split == "train" && w.Format == wanted[0]);
-            AnsiConsole.MarkupLine(Markup.Escape($"wrote {yml} (use the data with --config {yml})"));
-            AnsiConsole.MarkupLine(Markup.Escape($"check it with: nanodet data check --from {wanted[0]} --input {first.AnnPath}"));
+            ConsoleText.Line(AnsiConsole.Console, $"wrote {yml} (use the data with --config {yml})");
+            ConsoleText.Line(AnsiConsole.Console, $"check it with: nanodet data check --from {wanted[0]} --input {first.AnnPath}");
             return Task.FromResult(ExitCodes.Success);
         }));
         return cmd;

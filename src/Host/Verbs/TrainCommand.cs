@@ -55,6 +55,8 @@ public static class TrainCommand
 
         using var session = new TrainingSessionBuilder(config, services.GetRequiredService<IPluginResolver>(), log).Build(resume);
         log.LogInformation("save_dir: {Dir}", session.SaveDir);
+        int stale = session.Checkpoints.RemoveStaleTemporaryFiles();
+        if (stale > 0) log.LogInformation("removed {Count} unfinished temporary files of a killed run from {Dir}", stale, session.SaveDir);
         var layout = session.Model.Layout;
         log.LogInformation("model: {Params:N0} parameters ({Inference:N0} used for inference); {Classes} classes, {Points} corner points, strides {Strides}, reg_max {RegMax}",
             session.Model.parameters().Sum(p => p.numel()),
@@ -86,7 +88,7 @@ public static class TrainCommand
     {
         var table = new Table().Border(TableBorder.Rounded).Title("training summary");
         table.AddColumns("item", "value");
-        void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));
+        void Row(string k, string v) => table.Row(k, v);
         Row("epochs done", $"{state.Epoch}/{s.Schedule.TotalEpochs}");
         Row("optimizer steps", state.GlobalStep.ToString(CultureInfo.InvariantCulture));
         Row("time (this run)", elapsed.ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture));
@@ -103,6 +105,8 @@ public static class TrainCommand
         if (state.BestEpoch >= 0)
             Row($"best {saveKey}", $"{state.BestMetric.ToString("F4", CultureInfo.InvariantCulture)} at epoch {state.BestEpoch + 1}");
         if (state.NonFiniteTotal > 0) Row("skipped non-finite steps", state.NonFiniteTotal.ToString(CultureInfo.InvariantCulture));
+        int undecodable = state.History.Sum(h => h.UndecodableImages) + state.PartialEpochUndecodable;
+        if (undecodable > 0) Row("undecodable images left out (all epochs)", undecodable.ToString(CultureInfo.InvariantCulture));
         Row("last weights", s.Checkpoints.LastWeightsPath);
         if (state.BestEpoch >= 0) Row("best weights", s.Checkpoints.BestWeightsPath);
         Row("resume state", s.Checkpoints.ResumePath);

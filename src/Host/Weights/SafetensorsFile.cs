@@ -64,6 +64,8 @@ public sealed class SafetensorsFile
         var headerBytes = bytes.Slice(8, (int)n);
         if (headerBytes.Length == 0 || headerBytes[0] != (byte)'{') throw Bad("the header is not a JSON object");
         var data = bytes[(8 + (int)n)..];
+        // System.Text.Json checks UTF-8 only when a string is read, and then throws an InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes)) throw Bad("the header is not valid UTF-8");
 
         JsonDocument doc;
         try { doc = JsonDocument.Parse(headerBytes.ToArray(), new JsonDocumentOptions { MaxDepth = 8 }); }
@@ -100,7 +102,15 @@ public sealed class SafetensorsFile
                     throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] lie outside the {data.Length}-byte data section");
                 if (e.Begin < cursor) throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] overlap another tensor");
                 if (e.Begin > cursor) throw Bad($"tensor '{e.Name}': data_offsets [{e.Begin}, {e.End}] leave a gap at byte {cursor}");
-                long expected = checked(e.Shape.Aggregate(1L, (a, d) => checked(a * d)) * SafetensorsDTypes.ElementSize(e.DType));
+                long expected;
+                try
+                {
+                    expected = checked(e.Shape.Aggregate(1L, (a, d) => checked(a * d)) * SafetensorsDTypes.ElementSize(e.DType));
+                }
+                catch (OverflowException)
+                {
+                    throw Bad($"tensor '{e.Name}': shape [{string.Join(", ", e.Shape)}] is too large");
+                }
                 if (e.End - e.Begin != expected)
                     throw Bad($"tensor '{e.Name}': {e.End - e.Begin} bytes but shape [{string.Join(", ", e.Shape)}] of {e.DType} needs {expected}");
                 cursor = e.End;
@@ -187,25 +197,6 @@ public sealed class SafetensorsFile
         return bytes;
     }
 
-    /// <summary>Writes atomically (temp file in the same folder, then rename), so a crash never leaves a torn file.</summary>
-    public void Write(string path)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                fs.Write(ToBytes());
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
+    /// <summary>Writes atomically (<see cref="Runtime.AtomicFile"/>), so a crash or kill never leaves a torn file.</summary>
+    public void Write(string path) => Runtime.AtomicFile.WriteAllBytes(path, ToBytes());
 }
