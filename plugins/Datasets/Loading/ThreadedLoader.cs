@@ -1,4 +1,5 @@
 using NanoDet.Abstractions.Data;
+using NanoDet.Datasets.Pipeline;
 
 namespace NanoDet.Datasets.Loading;
 
@@ -45,7 +46,10 @@ public sealed class ThreadedLoader : IBatchLoader
             var record = _dataset.Images[i];
             using var image = _dataset.ReadImage(record);
             var rng = _settings.Augment ? EpochPlan.SampleRandom(_settings.Seed, epoch, i) : null;
-            samples[j] = _pipeline.Prepare(image, record, rng);
+            // mosaic and mixup read their partner images from the same dataset, drawn from the sample's own rng
+            samples[j] = rng is not null && _pipeline is NanoDetSamplePipeline mixing
+                ? mixing.Prepare(image, record, rng, new MixSource(_dataset, epoch, _settings.TotalEpochs))
+                : _pipeline.Prepare(image, record, rng);
         }
         return BatchCollator.Collate(samples);
     }

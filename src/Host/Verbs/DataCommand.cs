@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Datasets.Pipeline;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
 using OpenCvSharp;
@@ -77,9 +78,13 @@ public static class DataCommand
                 {
                     var record = ds.Images[i];
                     using var img = ds.ReadImage(record);
-                    var sample = pipeline.Prepare(img, record, augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null);
+                    var draw = augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null;
+                    // mosaic and mixup (when configured) as in the first training epoch
+                    var sample = draw is not null && pipeline is NanoDetSamplePipeline mixing
+                        ? mixing.Prepare(img, record, draw, new MixSource(ds, Epoch: 0, TotalEpochs: 0))
+                        : pipeline.Prepare(img, record, draw);
                     tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, mean, std));
-                    captions.Add($"{record.FileName} ({sample.Targets.Count})");
+                    captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
                 }
                 using var grid = PreviewRenderer.Grid(tiles, captions);
                 var file = Path.GetFullPath(parse.GetValue(output)!);
