@@ -7,8 +7,9 @@ namespace NanoDet.Evaluators.Tests;
 /// corner-less object measures distances to its box grown by its size on each side; area ranges all, medium
 /// (32²..96²), large, no small; maxDets 20; detection area = its corners' bounding rectangle. With σ = 0.05
 /// (the default) and all corners off by d: OKS = exp(−50·d²/area). The expected values are derived by hand
-/// from those rules (AP notation as in <see cref="CocoEvalHandTests"/>; 51/101 = recall thresholds 0.00..0.50);
-/// pycocotools is not installed on the machine these were written on, so they were not run through it.
+/// from those rules (AP notation as in <see cref="CocoEvalHandTests"/>; 51/101 = recall thresholds 0.00..0.50),
+/// and every case was also run through pycocotools' own COCOeval (cocoapi's Python code with numpy 1.24) by
+/// Parity/keypoint_cases.py: all its values agree with these within 1e-15.
 /// </summary>
 public class KeypointApTests
 {
