@@ -100,10 +100,6 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
             if (acc.K > 0) files.Add(PrCurvePlotter.PerClass(acc, perClass, outputDirectory, w / 2, h / 2));
             if (corners is not null && CornerHistogramPlotter.Write(corners.Metrics, outputDirectory, w, h) is { } hist) files.Add(hist);
             files.Add(ConfusionMatrixWriter.WritePng(scores.Confusion, outputDirectory, w, w));
-        }
-        if (outputDirectory is not null)
-        {
-            Directory.CreateDirectory(outputDirectory);
             files.Add(ConfusionMatrixWriter.WriteJson(scores.Confusion, outputDirectory));
         }
 
