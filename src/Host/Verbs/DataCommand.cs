@@ -71,6 +71,7 @@ public static class DataCommand
             var rng = new Random(parse.GetValue(seed));
             var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
             var tiles = new List<Mat>();
+            int mosaics = 0;
             var captions = new List<string>();
             try
             {
@@ -85,12 +86,13 @@ public static class DataCommand
                         : pipeline.Prepare(img, record, draw);
                     tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, mean, std));
                     captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
+                    if (!ReferenceEquals(sample.Source, record)) mosaics++; // a mosaic sample carries its canvas's record
                 }
                 using var grid = PreviewRenderer.Grid(tiles, captions);
                 var file = Path.GetFullPath(parse.GetValue(output)!);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
-                AnsiConsole.MarkupLine($"wrote {Markup.Escape(file)} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}, corners 1-4 = TL, BL, BR, TR)");
+                AnsiConsole.MarkupLine($"wrote {Markup.Escape(file)} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}{(mosaics > 0 ? $", {mosaics} mosaics" : "")}, corners 1-4 = TL, BL, BR, TR)");
             }
             finally
             {
