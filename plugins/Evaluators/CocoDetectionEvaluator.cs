@@ -14,8 +14,9 @@ namespace NanoDet.Evaluators;
 
 /// <summary>
 /// COCO bbox evaluation with pycocotools' COCOeval semantics (bit-identical stats on the same inputs), NanoDet's
-/// per-class AP table, corner metrics of matched detections, an AP with quadrilateral IoU, and PR / corner-error
-/// plots. See docs/evaluation.md for the definitions.
+/// per-class AP table, corner metrics of matched detections, an AP with quadrilateral IoU, the OKS keypoint AP over
+/// the corners, per-class precision / recall / F1, a confusion matrix with background, and PR / corner-error /
+/// confusion plots. See docs/evaluation.md for the definitions.
 /// </summary>
 public sealed class CocoDetectionEvaluator : IDetectionEvaluator
 {
@@ -71,6 +72,7 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
         for (int i = 0; i < stats.Length; i++) metrics[CocoSummary.StatNames[i]] = stats[i];
 
         CornerSection? corners = null;
+        KeypointSection? keypoints = null;
         if (QuadDataset.HasCorners(data))
         {
             var cornerMetrics = CornerMatcher.Compute(data, _options.CornerMatchIou);
@@ -78,10 +80,6 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
             corners = new CornerSection(cornerMetrics,
                 QuadAp(quadAcc, null), QuadAp(quadAcc, 0.5), _options.CornerMatchIou);
             corners.AddTo(metrics);
-        }
-        KeypointSection? keypoints = null;
-        if (QuadDataset.HasCorners(data))
-        {
             keypoints = KeypointSection.Compute(data, _options.OksSigmas);
             keypoints.AddTo(metrics);
         }

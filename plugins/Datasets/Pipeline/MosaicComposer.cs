@@ -1,5 +1,6 @@
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
+using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Pipeline;
@@ -57,6 +58,8 @@ public static class MosaicComposer
             for (int t = 0; t < 4; t++)
             {
                 var img = images[t];
+                if (records[t].Width != img.Cols || records[t].Height != img.Rows)
+                    throw new InputDataException($"{records[t].Path}: decoded as {img.Cols}x{img.Rows} but the labels are for {records[t].Width}x{records[t].Height} (EXIF rotation?)");
                 var m = TileMatrix(t, img.Cols, img.Rows, draw.Scales[t], cx, cy, width, height);
                 var q = Quadrant(t, cx, cy, width, height);
                 if (q.Width <= 0 || q.Height <= 0) continue;

@@ -26,9 +26,9 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
     }
 
     /// <summary>
-    /// A training sample that may be a mosaic and may have a second image mixed in, each drawn from
-    /// <paramref name="rng"/> after the single-image draws would be: mosaic coin (and <see cref="MosaicDraw"/>),
-    /// shape, colour, mixup coin (and partner index and its shape). With both probabilities 0, or in the last
+    /// A training sample that may be a mosaic and may have a second image mixed in. Everything is drawn from
+    /// <paramref name="rng"/> in this order: mosaic coin (and <see cref="MosaicDraw"/>), shape, colour, mixup coin
+    /// (and partner index and its shape); partners come from <paramref name="source"/>. With both probabilities 0, or in the last
     /// <c>close_mosaic</c> epochs, the draws are exactly those of <see cref="Prepare(Mat, ImageRecord, Random?)"/>.
     /// A mosaic sample's <see cref="PreparedSample.Warp"/> maps the mosaic canvas, not the first image.
     /// </summary>
