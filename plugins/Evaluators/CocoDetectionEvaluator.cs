@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Evaluation;
+using NanoDet.Evaluators.Classification;
 using NanoDet.Evaluators.Coco;
 using NanoDet.Evaluators.Corners;
 using NanoDet.Evaluators.Io;
+using NanoDet.Evaluators.Keypoints;
 using NanoDet.Evaluators.Plots;
 using NanoDet.Evaluators.Reporting;
 
@@ -12,8 +14,9 @@ namespace NanoDet.Evaluators;
 
 /// <summary>
 /// COCO bbox evaluation with pycocotools' COCOeval semantics (bit-identical stats on the same inputs), NanoDet's
-/// per-class AP table, corner metrics of matched detections, an AP with quadrilateral IoU, and PR / corner-error
-/// plots. See docs/evaluation.md for the definitions.
+/// per-class AP table, corner metrics of matched detections, an AP with quadrilateral IoU, the OKS keypoint AP over
+/// the corners, per-class precision / recall / F1, a confusion matrix with background, and PR / corner-error /
+/// confusion plots. See docs/evaluation.md for the definitions.
 /// </summary>
 public sealed class CocoDetectionEvaluator : IDetectionEvaluator
 {
@@ -21,7 +24,8 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
     public static IReadOnlyList<string> CocoStatNames => CocoSummary.StatNames;
 
     /// <summary>Metrics a trainer may select the best checkpoint by (higher is better).</summary>
-    public static IReadOnlyList<string> MetricNames { get; } = [.. CocoSummary.StatNames, "quad_mAP", "quad_AP_50"];
+    public static IReadOnlyList<string> MetricNames { get; } =
+        [.. CocoSummary.StatNames, "quad_mAP", "quad_AP_50", .. KeypointSection.MetricNames, .. ScoresSection.MetricNames];
 
     private readonly CocoDetectionEvaluatorOptions _options;
     private readonly ILogger _logger;
@@ -68,6 +72,7 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
         for (int i = 0; i < stats.Length; i++) metrics[CocoSummary.StatNames[i]] = stats[i];
 
         CornerSection? corners = null;
+        KeypointSection? keypoints = null;
         if (QuadDataset.HasCorners(data))
         {
             var cornerMetrics = CornerMatcher.Compute(data, _options.CornerMatchIou);
@@ -75,7 +80,12 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
             corners = new CornerSection(cornerMetrics,
                 QuadAp(quadAcc, null), QuadAp(quadAcc, 0.5), _options.CornerMatchIou);
             corners.AddTo(metrics);
+            keypoints = KeypointSection.Compute(data, _options.OksSigmas);
+            keypoints.AddTo(metrics);
         }
+        var scores = new ScoresSection(ClassScoreCalculator.Compute(data, _options.PrIou, _options.ScoreThreshold),
+            ConfusionMatrixBuilder.Compute(data, _options.PrIou, _options.ScoreThreshold), _options.PrIou, _options.ScoreThreshold);
+        scores.AddTo(metrics);
         _logger.LogDebug("COCO evaluation of {Images} images, {Detections} detections in {Ms:F0} ms",
             data.ImageIds.Length, data.DetectionCount, clock.Elapsed.TotalMilliseconds);
 
@@ -87,10 +97,14 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
             files.Add(PrCurvePlotter.Overall(acc, stats, outputDirectory, w, h));
             if (acc.K > 0) files.Add(PrCurvePlotter.PerClass(acc, perClass, outputDirectory, w / 2, h / 2));
             if (corners is not null && CornerHistogramPlotter.Write(corners.Metrics, outputDirectory, w, h) is { } hist) files.Add(hist);
+            files.Add(ConfusionMatrixWriter.WritePng(scores.Confusion, outputDirectory, w, w));
+            files.Add(ConfusionMatrixWriter.WriteJson(scores.Confusion, outputDirectory));
         }
 
-        string text = ReportText.Build(data, stats, noDetections, perClass, corners);
-        return new EvaluationReport(metrics, perClass, text, files);
+        var sb = new System.Text.StringBuilder(ReportText.Build(data, stats, noDetections, perClass, corners));
+        keypoints?.AppendTo(sb);
+        scores.AppendTo(sb);
+        return new EvaluationReport(metrics, perClass, sb.ToString(), files, scores.PerClass, scores.Confusion);
     }
 
     /// <summary>quad_mAP / quad_AP_50: the mean over classes with corner ground truth; 0 when there are no detections, as for mAP.</summary>

@@ -21,13 +21,14 @@ public class PlotAndPluginTests
         var input = evaluator.ReadCocoFiles(Path.Combine(CaseDir, "armor.gt.json"), Path.Combine(CaseDir, "armor.dt.json"));
         var report = evaluator.Evaluate(input, dir);
 
-        Assert.Equal(["corner_error_hist.png", "pr_curve.png", "pr_curve_per_class.png"], report.Files.Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));
+        Assert.Equal(["confusion_matrix.json", "confusion_matrix.png", "corner_error_hist.png", "pr_curve.png", "pr_curve_per_class.png"], report.Files.Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal));
         var (w, h) = PngSize(Path.Combine(dir, "pr_curve.png"));
         Assert.Equal((640, 480), (w, h));
         // 18 classes → a 5-column grid (ceil(sqrt(18)) = 5) of 4 rows, cells of half the plot size.
         Assert.Equal((5 * 320, 4 * 240), PngSize(Path.Combine(dir, "pr_curve_per_class.png")));
         Assert.Equal((640, 480), PngSize(Path.Combine(dir, "corner_error_hist.png")));
-        foreach (var f in report.Files) Assert.True(new FileInfo(f).Length > 10_000, $"{f} looks empty");
+        Assert.Equal((640, 640), PngSize(Path.Combine(dir, "confusion_matrix.png"))); // square, plot_width on each side
+        foreach (var f in report.Files.Where(f => f.EndsWith(".png", StringComparison.Ordinal))) Assert.True(new FileInfo(f).Length > 10_000, $"{f} looks empty");
     }
 
     [Fact]

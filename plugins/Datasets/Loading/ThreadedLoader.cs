@@ -1,5 +1,6 @@
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
+using NanoDet.Datasets.Pipeline;
 
 namespace NanoDet.Datasets.Loading;
 
@@ -53,7 +54,10 @@ public sealed class ThreadedLoader : IBatchLoader
             {
                 using var image = _dataset.ReadImage(record);
                 var rng = _settings.Augment ? EpochPlan.SampleRandom(_settings.Seed, epoch, i) : null;
-                samples.Add(_pipeline.Prepare(image, record, rng));
+                // mosaic and mixup read their partner images from the same dataset, drawn from the sample's own rng
+                samples.Add(rng is not null && _pipeline is NanoDetSamplePipeline mixing
+                    ? mixing.Prepare(image, record, rng, new MixSource(_dataset, epoch, _settings.TotalEpochs))
+                    : _pipeline.Prepare(image, record, rng));
             }
             catch (Abstractions.Plugins.InputDataException e)
             {

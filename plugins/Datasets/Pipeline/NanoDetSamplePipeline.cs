@@ -25,12 +25,86 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
         return Prepare(bgr, record, shape, color);
     }
 
+    /// <summary>
+    /// A training sample that may be a mosaic and may have a second image mixed in. Everything is drawn from
+    /// <paramref name="rng"/> in this order: mosaic coin (and <see cref="MosaicDraw"/>), shape, colour, mixup coin
+    /// (and partner index and its shape); partners come from <paramref name="source"/>. With both probabilities 0, or in the last
+    /// <c>close_mosaic</c> epochs, the draws are exactly those of <see cref="Prepare(Mat, ImageRecord, Random?)"/>.
+    /// A mosaic sample's <see cref="PreparedSample.Warp"/> maps the mosaic canvas, not the first image.
+    /// </summary>
+    public PreparedSample Prepare(Mat bgr, ImageRecord record, Random rng, MixSource source)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!Settings.MixesIn(source.Epoch, source.TotalEpochs) || source.Dataset.Images.Count == 0) return Prepare(bgr, record, rng);
+        var images = source.Dataset.Images;
+        MosaicDraw? mosaic = Settings.MosaicProb > 0 && rng.NextDouble() < Settings.MosaicProb ? MosaicDraw.Sample(Settings, rng, images.Count) : null;
+        var shape = ShapeDraw.Sample(Settings, rng);
+        var color = ColorAugmentation.Sample(Settings, rng);
+        int? partner = null;
+        ShapeDraw? partnerShape = null;
+        if (Settings.MixupProb > 0 && rng.NextDouble() < Settings.MixupProb)
+        {
+            partner = rng.Next(images.Count);
+            partnerShape = ShapeDraw.Sample(Settings, rng);
+        }
+
+        Mat? canvas = null;
+        try
+        {
+            if (mosaic is not null)
+            {
+                var mats = new List<Mat> { bgr };
+                var records = new List<ImageRecord> { record };
+                try
+                {
+                    foreach (int j in mosaic.Partners)
+                    {
+                        records.Add(images[j]);
+                        mats.Add(source.Dataset.ReadImage(images[j]));
+                    }
+                    (canvas, record) = MosaicComposer.Compose(mats, records, mosaic, Input.Width, Input.Height, Settings.MosaicMinVisible);
+                }
+                finally
+                {
+                    for (int i = 1; i < mats.Count; i++) mats[i].Dispose();
+                }
+            }
+            var (dst, targets, m) = WarpImage(canvas ?? bgr, record, shape, null);
+            using (dst)
+            {
+                if (partner is { } j)
+                {
+                    var other = images[j];
+                    using var otherImage = source.Dataset.ReadImage(other);
+                    var (otherDst, otherTargets, _) = WarpImage(otherImage, other, partnerShape!, (dst.Cols, dst.Rows));
+                    using (otherDst) Cv2.AddWeighted(dst, 0.5, otherDst, 0.5, 0, dst);
+                    targets.AddRange(otherTargets);
+                }
+                return Finish(dst, targets, m, record, color);
+            }
+        }
+        finally
+        {
+            canvas?.Dispose();
+        }
+    }
+
     /// <summary>The sample for given draws (tests and previews pick them by hand).</summary>
     public PreparedSample Prepare(Mat bgr, ImageRecord record, ShapeDraw shape, ColorDraw? color)
     {
+        var (dst, warped, m) = WarpImage(bgr, record, shape, null);
+        using (dst) return Finish(dst, warped, m, record, color);
+    }
+
+    /// <summary>
+    /// The warped 8-bit image (caller disposes), targets and matrix for one shape draw; <paramref name="outSize"/>
+    /// forces the output size (a mixup partner takes the first image's), else it follows from the input spec.
+    /// </summary>
+    private (Mat Image, List<Annotation> Targets, WarpMatrix Matrix) WarpImage(Mat bgr, ImageRecord record, ShapeDraw shape, (int W, int H)? outSize)
+    {
         if (bgr.Type() != MatType.CV_8UC3) throw new ArgumentException("expected an 8-bit BGR image", nameof(bgr));
         int srcW = bgr.Cols, srcH = bgr.Rows;
-        var (outW, outH) = ShapeTransform.OutputSize(srcW, srcH, Input.Width, Input.Height, Input.KeepRatio, Settings.Divisible);
+        var (outW, outH) = outSize ?? ShapeTransform.OutputSize(srcW, srcH, Input.Width, Input.Height, Input.KeepRatio, Settings.Divisible);
         var m = ReferenceEquals(shape, ShapeDraw.Identity)
             ? ShapeTransform.Resize(srcW, srcH, outW, outH, Input.KeepRatio)
             : ShapeTransform.Compose(shape, srcW, srcH, outW, outH, Input.KeepRatio);
@@ -40,21 +114,18 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
             throw new InputDataException($"{record.Path}: decoded as {srcW}x{srcH} but the labels are for {record.Width}x{record.Height} (EXIF rotation?)");
         var warped = TargetWarper.Warp(record.Annotations, m, outW, outH, Settings.DropDegenerate);
 
-        using var dst = new Mat();
-        using (var mat = ToMat(m))
+        var dst = new Mat();
+        using (var mat = MosaicComposer.ToMat(m))
             Cv2.WarpPerspective(bgr, dst, mat, new Size(outW, outH), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
+        return (dst, warped, m);
+    }
+
+    private PreparedSample Finish(Mat dst, List<Annotation> targets, WarpMatrix m, ImageRecord record, ColorDraw? color)
+    {
         using var f32 = new Mat();
         dst.ConvertTo(f32, MatType.CV_32FC3, 1.0 / 255);
         if (color is not null) ColorAugmentation.Apply(f32, color);
         var chw = ColorAugmentation.NormalizeToChw(f32, _mean, _std);
-        return new PreparedSample(chw, outW, outH, warped, m, record);
-    }
-
-    private static Mat ToMat(WarpMatrix m)
-    {
-        var mat = new Mat(3, 3, MatType.CV_64FC1);
-        var a = m.ToArray();
-        for (int i = 0; i < 9; i++) mat.Set(i / 3, i % 3, a[i]);
-        return mat;
+        return new PreparedSample(chw, dst.Cols, dst.Rows, targets, m, record);
     }
 }

@@ -65,6 +65,27 @@ public sealed class PipelineSettings : IValidatableObject
     [ConfigurationKeyName("drop_degenerate")]
     public bool DropDegenerate { get; set; } = true;
 
+    /// <summary>Probability that a training sample is a mosaic of four images (0 = off), see <see cref="MosaicComposer"/>.</summary>
+    [ConfigurationKeyName("mosaic_prob")]
+    public double MosaicProb { get; set; }
+
+    /// <summary>[lo, hi] of the extra scale of each mosaic tile, on top of the scale that fits the image to the input.</summary>
+    [ConfigurationKeyName("mosaic_scale")]
+    public List<double>? MosaicScale { get; set; }
+
+    /// <summary>Keep a plate cut by a mosaic tile border while at least this fraction of its box stays visible.</summary>
+    [ConfigurationKeyName("mosaic_min_visible")]
+    public double MosaicMinVisible { get; set; } = 0.3;
+
+    /// <summary>Probability of blending a second warped image (half each) into a training sample, labels of both kept.</summary>
+    [ConfigurationKeyName("mixup_prob")]
+    public double MixupProb { get; set; }
+
+    /// <summary>Mosaic and mixup are off for the last N epochs of a run (Ultralytics' <c>close_mosaic</c>).</summary>
+    [ConfigurationKeyName("close_mosaic")]
+    [Range(0, 100000)]
+    public int CloseMosaic { get; set; }
+
     public static readonly double[] DefaultMean = [103.53, 116.28, 123.675];
     public static readonly double[] DefaultStd = [57.375, 57.12, 58.395];
 
@@ -73,6 +94,12 @@ public sealed class PipelineSettings : IValidatableObject
     public (double Lo, double Hi) StretchW => Stretch is { Count: 2 } s && s[0].Count == 2 ? (s[0][0], s[0][1]) : (1, 1);
 
     public (double Lo, double Hi) StretchH => Stretch is { Count: 2 } s && s[1].Count == 2 ? (s[1][0], s[1][1]) : (1, 1);
+
+    public (double Lo, double Hi) MosaicScaleRange => MosaicScale is { Count: 2 } s ? (s[0], s[1]) : (0.5, 1.5);
+
+    /// <summary>True when mosaic or mixup may be drawn in <paramref name="epoch"/> (0-based) of a run of <paramref name="totalEpochs"/> (0 = unknown).</summary>
+    public bool MixesIn(int epoch, int totalEpochs) =>
+        (MosaicProb > 0 || MixupProb > 0) && (totalEpochs <= 0 || epoch < totalEpochs - CloseMosaic);
 
     public double[] Mean => Normalize is { Count: 2 } n && n[0].Count == 3 ? n[0].ToArray() : DefaultMean;
 
@@ -95,6 +122,14 @@ public sealed class PipelineSettings : IValidatableObject
         foreach (var (list, name) in new[] { (Contrast, nameof(Contrast)), (Saturation, nameof(Saturation)) })
             if (list is not null && (list.Count != 2 || list[0] < 0 || list[1] < list[0]))
                 yield return new ValidationResult("must be [lo, hi] with 0 <= lo <= hi", [name]);
+        if (MosaicProb is < 0 or > 1)
+            yield return new ValidationResult("must be a probability in [0, 1]", [nameof(MosaicProb)]);
+        if (MixupProb is < 0 or > 1)
+            yield return new ValidationResult("must be a probability in [0, 1]", [nameof(MixupProb)]);
+        if (MosaicMinVisible is < 0 or > 1)
+            yield return new ValidationResult("must be a fraction in [0, 1]", [nameof(MosaicMinVisible)]);
+        if (MosaicScale is not null && (MosaicScale.Count != 2 || MosaicScale[0] <= 0 || MosaicScale[1] < MosaicScale[0]))
+            yield return new ValidationResult("must be [lo, hi] with 0 < lo <= hi", [nameof(MosaicScale)]);
         if (Normalize is not null && (Normalize.Count != 2 || Normalize[0].Count != 3 || Normalize[1].Count != 3 || Normalize[1].Any(s => s <= 0)))
             yield return new ValidationResult("must be [[mean B, G, R], [std B, G, R]] with positive std", [nameof(Normalize)]);
     }

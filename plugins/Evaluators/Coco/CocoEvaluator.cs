@@ -138,7 +138,7 @@ internal static class CocoEvaluator
                 int nonIgnored = 0;
                 for (int g = 0; g < gCount; g++)
                 {
-                    ignored[g] = gtSpan[g].IsCrowd || range.Excludes(gtSpan[g].Area);
+                    ignored[g] = gtSpan[g].IsCrowd || gtSpan[g].Ignore || range.Excludes(gtSpan[g].Area);
                     if (!ignored[g]) perm[nonIgnored++] = g;
                 }
                 npig[a] += nonIgnored;

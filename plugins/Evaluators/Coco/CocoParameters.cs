@@ -38,6 +38,16 @@ internal sealed class CocoParameters
         ],
         [1, 10, 100]);
 
+    /// <summary>pycocotools' keypoint parameters (<c>setKpParams</c>): areas all, medium, large and maxDets 20.</summary>
+    public static CocoParameters Keypoints() => new(
+        Linspace(0.5, 0.95, 10), Linspace(0.0, 1.0, 101),
+        [
+            new("all", 0, 1e10),
+            new("medium", 1024, 9216),
+            new("large", 9216, 1e10),
+        ],
+        [20]);
+
     /// <summary>Area "all" and maxDets 100 only: what the quadrilateral AP reports.</summary>
     public static CocoParameters AllAreasMaxDets100() => new(
         Linspace(0.5, 0.95, 10), Linspace(0.0, 1.0, 101), [new("all", 0, 1e10)], [100]);

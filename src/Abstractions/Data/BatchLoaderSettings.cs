@@ -8,4 +8,5 @@ namespace NanoDet.Abstractions.Data;
 /// <param name="Augment">Use the pipeline's random augmentation (training) or the deterministic path.</param>
 /// <param name="Seed">Base seed: the order and every augmentation draw depend only on (seed, epoch, index).</param>
 /// <param name="Prefetch">Batches prepared ahead of the consumer (bounded).</param>
-public sealed record BatchLoaderSettings(int BatchSize, int Workers, bool Shuffle, bool DropLast, bool Augment, int Seed, int Prefetch = 2);
+/// <param name="TotalEpochs">Epochs of the whole run (0 = unknown); pipelines that change with the epoch (mosaic off for the last N) read it.</param>
+public sealed record BatchLoaderSettings(int BatchSize, int Workers, bool Shuffle, bool DropLast, bool Augment, int Seed, int Prefetch = 2, int TotalEpochs = 0);

@@ -5,8 +5,12 @@ namespace NanoDet.Abstractions.Evaluation;
 /// <param name="PerClass">Per-class AP table.</param>
 /// <param name="Text">The printable report (COCO summary lines, per-class table, corner metrics).</param>
 /// <param name="Files">Files written (plots).</param>
+/// <param name="Scores">Per-class precision, recall and F1 (null when the evaluator does not compute them).</param>
+/// <param name="Confusion">Confusion matrix with background (null when not computed).</param>
 public sealed record EvaluationReport(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<ClassMetrics> PerClass,
     string Text,
-    IReadOnlyList<string> Files);
+    IReadOnlyList<string> Files,
+    IReadOnlyList<ClassScores>? Scores = null,
+    ConfusionMatrix? Confusion = null);

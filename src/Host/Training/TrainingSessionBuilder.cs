@@ -67,7 +67,8 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
         int batch = deviceOptions.BatchSizePerGpu;
         int workers = deviceOptions.WorkersPerGpu;
         var trainLoader = data.Loader(train, "data:train",
-            new BatchLoaderSettings(batch, workers, Shuffle: true, DropLast: true, Augment: true, Seed: schedule.Seed));
+            new BatchLoaderSettings(batch, workers, Shuffle: true, DropLast: true, Augment: true, Seed: schedule.Seed,
+                TotalEpochs: schedule.TotalEpochs));
         if (trainLoader.BatchesPerEpoch == 0)
             throw new ConfigurationException(
                 $"device:batchsize_per_gpu: {batch} is larger than the {train.Images.Count} training images (the last incomplete batch is dropped)");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Datasets.Pipeline;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
 using NanoDet.Host.Runtime;
@@ -73,6 +74,7 @@ public static class DataCommand
             var rng = new Random(parse.GetValue(seed));
             var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
             var tiles = new List<Mat>();
+            int mosaics = 0;
             var captions = new List<string>();
             try
             {
@@ -80,15 +82,20 @@ public static class DataCommand
                 {
                     var record = ds.Images[i];
                     using var img = ds.ReadImage(record);
-                    var sample = pipeline.Prepare(img, record, augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null);
+                    var draw = augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null;
+                    // mosaic and mixup (when configured) as in the first training epoch
+                    var sample = draw is not null && pipeline is NanoDetSamplePipeline mixing
+                        ? mixing.Prepare(img, record, draw, new MixSource(ds, Epoch: 0, TotalEpochs: 0))
+                        : pipeline.Prepare(img, record, draw);
                     tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, mean, std));
-                    captions.Add($"{record.FileName} ({sample.Targets.Count})");
+                    captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
+                    if (!ReferenceEquals(sample.Source, record)) mosaics++; // a mosaic sample carries its canvas's record
                 }
                 using var grid = PreviewRenderer.Grid(tiles, captions);
                 var file = Path.GetFullPath(parse.GetValue(output)!);
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
-                ConsoleText.Line(AnsiConsole.Console, $"wrote {file} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}, corners 1-4 = TL, BL, BR, TR)");
+                ConsoleText.Line(AnsiConsole.Console, $"wrote {file} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}{(mosaics > 0 ? $", {mosaics} mosaics" : "")}, corners 1-4 = TL, BL, BR, TR)");
             }
             finally
             {

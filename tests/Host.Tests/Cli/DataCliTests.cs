@@ -72,6 +72,12 @@ public class DataCliTests
         Assert.False(png.Empty());
         // Two rows and columns of the default profile's 320x256 network input, plus captions.
         Assert.True(png.Width > 2 * 320 && png.Height > 2 * 256, $"{png.Width}x{png.Height}");
+
+        // mosaic samples: every one of them with mosaic_prob 1
+        var mosaic = CliProcess.Run(cwd, "data", "preview", "--from", "xml", "--input", "s/train/xml", "--count", "4", "--output", "m.png",
+            "--set", "data:train:pipeline:mosaic_prob=1", "--set", "data:train:pipeline:mixup_prob=0.5");
+        Assert.True(mosaic.ExitCode == 0, mosaic.All);
+        Assert.Matches(@"4\s+samples,\s+augmented,\s+4\s+mosaics", mosaic.StdOut); // the console may wrap the line
     }
 
     [Fact]

@@ -53,6 +53,17 @@ public class EvalCliTests
         Assert.Equal(Path.GetFullPath(gt), doc.RootElement.GetProperty("annotations").GetString());
         Assert.True(File.Exists(Path.Combine(plots, "pr_curve.png")));
         Assert.True(File.Exists(Path.Combine(plots, "corner_error_hist.png")));
+        // keypoint AP, P/R/F1 and the confusion matrix reach the JSON and the plots folder
+        // OKS of the TP: TL 1 px off on area 200 → (3 + exp(−1/(2·0.1²·200)))/4 = 0.945: TP up to .90, behind the FP → AP 0.5
+        // there, 0 at .95 → kpt_mAP 0.45. At score ≥ 0.35 "plate" has FP + TP for one object: P 0.5, R 1, F1 2/3.
+        Assert.Equal(0.45, m.GetProperty("kpt_mAP").GetDouble(), 12);
+        Assert.Equal(0.5, m.GetProperty("precision").GetDouble(), 12);
+        Assert.Equal(1, m.GetProperty("recall").GetDouble(), 12);
+        Assert.Equal(2 / 3.0, m.GetProperty("f1").GetDouble(), 12);
+        Assert.Equal("plate", doc.RootElement.GetProperty("per_class_prf")[0].GetProperty("name").GetString());
+        Assert.Equal("background", doc.RootElement.GetProperty("confusion_matrix").GetProperty("labels").EnumerateArray().Last().GetString());
+        Assert.True(File.Exists(Path.Combine(plots, "confusion_matrix.png")));
+        Assert.Contains("confusion matrix (rows predicted, columns true", r.StdOut);
     }
 
     [Fact]
