@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
 using Spectre.Console;
@@ -14,7 +15,7 @@ namespace NanoDet.Host.Datasets;
 public static class DataCheck
 {
     /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
-    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console)
+    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, CornerReachRule rule, IAnsiConsole console)
     {
         var report = ds.Report;
         console.MarkupLine($"[bold]{Markup.Escape(report.Summary())}[/]");
@@ -22,10 +23,10 @@ public static class DataCheck
         console.Write(ClassTable(ds));
         if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
 
-        var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, strides, regMax));
-        console.Write(ReachTable(tally, pipeline.Input, strides, regMax));
+        var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, rule));
+        console.Write(ReachTable(tally, pipeline.Input, rule));
         foreach (var e in tally.Examples.Take(5)) console.MarkupLine($"  [grey]{Markup.Escape(e)}[/]");
-        console.MarkupLine("[grey]reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
+        console.MarkupLine($"[grey]reference prior: a candidate prior ({Markup.Escape(rule.CandidateRule)}), on the finest stride that reaches all four box sides within " +
                            "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").[/]");
 
         if (report.Images == 0 || report.Objects == 0)
@@ -77,22 +78,24 @@ public static class DataCheck
         return t;
     }
 
-    private static Table ReachTable(CornerReachTally r, InputSpec input, IReadOnlyList<int> strides, int regMax)
+    private static Table ReachTable(CornerReachTally r, InputSpec input, CornerReachRule rule)
     {
         var t = new Table().Border(TableBorder.Rounded)
-            .Title($"corners at {input.Width}x{input.Height}{(input.KeepRatio ? " (keep_ratio)" : "")}, strides {string.Join("/", strides)}, reg_max {regMax}");
+            .Title($"corners at {input.Width}x{input.Height}{(input.KeepRatio ? " (keep_ratio)" : "")}, strides {string.Join("/", rule.Strides)}, reg_max {rule.RegMax}");
         t.AddColumns("check", "objects", "corners", "share of objects");
         string Share(int n) => r.Objects == 0 ? "-" : (100.0 * n / r.Objects).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+        string Mark(CornerEncoding e) => e == rule.Encoding ? " (configured)" : "";
         t.AddRow("objects with corners", I(r.Objects), I(4 * r.Objects), "");
-        t.AddRow("outside their quadrant", I(r.ObjectsOutsideQuadrant), I(r.CornersOutsideQuadrant), Share(r.ObjectsOutsideQuadrant));
-        t.AddRow("beyond (reg_max - 0.1)·stride", I(r.ObjectsBeyondRange), I(r.CornersBeyondRange), Share(r.ObjectsBeyondRange));
+        t.AddRow($"unrepresentable, quadrant encoding{Mark(CornerEncoding.Quadrant)}", I(r.ObjectsUnrepresentableQuadrant), I(r.CornersUnrepresentableQuadrant), Share(r.ObjectsUnrepresentableQuadrant));
+        t.AddRow("  of which outside their quadrant", I(r.ObjectsOutsideQuadrant), I(r.CornersOutsideQuadrant), Share(r.ObjectsOutsideQuadrant));
+        t.AddRow($"unrepresentable, signed encoding{Mark(CornerEncoding.Signed)}", I(r.ObjectsUnrepresentableSigned), I(r.CornersUnrepresentableSigned), Share(r.ObjectsUnrepresentableSigned));
         t.AddRow("box beyond every level's reach", I(r.BoxBeyondRange), "", Share(r.BoxBeyondRange));
-        t.AddRow("no prior inside the box", I(r.NoPrior), "", Share(r.NoPrior));
+        t.AddRow(Markup.Escape($"no candidate prior ({rule.CandidateRule})"), I(r.NoPrior), "", Share(r.NoPrior));
         return t;
     }
 
     /// <summary>Runs the validation transform on a blank image of each record's size (cheap) and tallies corner reach.</summary>
-    public static CornerReachTally Reach(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax)
+    public static CornerReachTally Reach(IDetectionDataset ds, ISamplePipeline pipeline, CornerReachRule rule)
     {
         var total = new CornerReachTally();
         var blanks = new ConcurrentDictionary<(int, int), Mat>();
@@ -105,7 +108,7 @@ public static class DataCheck
                 var r = ds.Images[i];
                 var blank = blanks.GetOrAdd((r.Width, r.Height), s => new Mat(s.Item2, s.Item1, MatType.CV_8UC3, Scalar.All(0)));
                 var sample = pipeline.Prepare(blank, r, null);
-                parts.Add((i, CornerReach.Check(sample, strides, regMax)));
+                parts.Add((i, CornerReach.Check(sample, rule)));
                 PluginProgress.Report("checking corner reach", Interlocked.Increment(ref done), ds.Images.Count);
             });
             foreach (var p in parts.OrderBy(p => p.Index)) total.Add(p.Tally);
