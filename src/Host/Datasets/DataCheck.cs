@@ -9,8 +9,9 @@ using Spectre.Console;
 namespace NanoDet.Host.Datasets;
 
 /// <summary>
-/// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, and
-/// how many ground-truth corners the head cannot represent (<see cref="CornerReach"/>) after the validation resize.
+/// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, plates
+/// cut by the frame edge (information: they are kept), and how many ground-truth corners each corner encoding
+/// cannot represent and how many objects have no candidate prior (<see cref="CornerReach"/>) after the validation resize.
 /// </summary>
 public static class DataCheck
 {
@@ -22,6 +23,9 @@ public static class DataCheck
         console.WriteLine();
         console.Write(ClassTable(ds));
         if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
+        var (border, withCorners) = BorderPlates(ds);
+        var borderShare = withCorners > 0 ? FormattableString.Invariant($" ({100.0 * border / withCorners:0.0} %)") : "";
+        console.MarkupLine($"border plates (a corner outside the image, kept; box clipped): {I(border)} of {I(withCorners)} objects with corners{borderShare}");
 
         var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, rule));
         console.Write(ReachTable(tally, pipeline.Input, rule));
@@ -35,6 +39,25 @@ public static class DataCheck
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Objects with corners, and those with a corner outside their image (plates cut by the frame edge).</summary>
+    public static (int Border, int WithCorners) BorderPlates(IDetectionDataset ds)
+    {
+        int border = 0, withCorners = 0;
+        foreach (var r in ds.Images)
+            foreach (var a in r.Annotations)
+            {
+                if (a.IsCrowd || a.Points is not { } q) continue;
+                withCorners++;
+                for (int k = 0; k < 4; k++)
+                    if (q[k].X < 0 || q[k].X > r.Width || q[k].Y < 0 || q[k].Y > r.Height)
+                    {
+                        border++;
+                        break;
+                    }
+            }
+        return (border, withCorners);
     }
 
     private static Table ClassTable(IDetectionDataset ds)
