@@ -201,8 +201,8 @@ public sealed class NanoDetPlusLoss
             {
                 int corners = d - 4;
                 // compared in stride units whatever the bin spacing, so loss_pts keeps its meaning per encoding
-                var corners8 = Layout.Corners;
-                pts = _pts.Forward(corners8.BinsToStrides(expected[.., 4..]), corners8.BinsToStrides(t.DistTargets[.., 4..]),
+                var codec = Layout.Corners;
+                pts = _pts.Forward(codec.BinsToStrides(expected[.., 4..]), codec.BinsToStrides(t.DistTargets[.., 4..]),
                     w.unsqueeze(1).expand(p, corners), sideNorm);
             }
         }

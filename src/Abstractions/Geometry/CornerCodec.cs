@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 namespace NanoDet.Abstractions.Geometry;
 
 /// <summary>
-/// The corner half of a head's distance encoding: the signs that turn a corner into per-axis values, and the map
-/// between those values (stride units) and the bin scale of the distributions the head predicts.
+/// The corner half of a head's distance encoding: the map between corner values (stride units, after the signs of
+/// <see cref="DistanceCodec.CornerSignX"/>) and the bin scale of the distributions the head predicts, and the reach.
 /// <list type="bullet">
 /// <item><see cref="CornerEncoding.Quadrant"/>: value = sign·(corner − prior) / stride, bin = value, targets clamped
 /// to [0, R − 0.1] (a negative value — the wrong side — becomes 0).</item>
@@ -26,12 +26,6 @@ public sealed record CornerCodec(CornerEncoding Encoding, int RegMax)
 
     /// <summary>The value of bin 0 in strides: 0 (quadrant) or −R (signed).</summary>
     public float BinOrigin => Encoding == CornerEncoding.Signed ? -RegMax : 0f;
-
-    /// <summary>x sign of corner k (TL, BL, BR, TR): the quadrant signs, or +1 for the signed encoding.</summary>
-    public float SignX(int k) => DistanceCodec.CornerSignX(Encoding, k);
-
-    /// <summary>y sign of corner k (TL, BL, BR, TR): the quadrant signs, or +1 for the signed encoding.</summary>
-    public float SignY(int k) => DistanceCodec.CornerSignY(Encoding, k);
 
     /// <summary>An integral in bin units → value in strides.</summary>
     public float BinsToStrides(float bins) => BinOrigin + BinSpacing * bins;
