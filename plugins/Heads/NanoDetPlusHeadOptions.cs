@@ -54,6 +54,14 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     [AllowedValues(0, 4)]
     public int NumPoints { get; set; } = 4;
 
+    /// <summary>
+    /// How corners are encoded relative to their prior: <c>quadrant</c> (the seed's, default: weight-compatible
+    /// with its checkpoints and PyTorch NanoDet) or <c>signed</c> (nothing clamped on the wrong side; see
+    /// docs/network.md, "Corner encodings"). The channel count is the same; the weights are not interchangeable.
+    /// </summary>
+    [ConfigurationKeyName("corner_encoding")]
+    public Abstractions.Geometry.CornerEncoding CornerEncoding { get; set; } = Abstractions.Geometry.CornerEncoding.Quadrant;
+
     /// <summary>Loss terms and weights (QFL, DFL, GIoU, the corner loss).</summary>
     [ConfigurationKeyName("loss")]
     public Losses.NanoDetPlusLossOptions Loss { get; set; } = new();

@@ -39,7 +39,7 @@ public class TargetWarperTests
         Assert.Equal([-20f, 10, -18, 10, -20, 12, -18, 12], DistanceCodec.PointsToDistances(50, 50, raw));
 
         // ours: list reversed (TL ← TR, BL ← BR, BR ← BL, TR ← TL), all distances valid again
-        var fixedQ = TargetWarper.WarpPoints(q, flip, 100, 100);
+        var fixedQ = TargetWarper.WarpPoints(q, flip);
         Assert.Equal(TestFiles.Quad(32, 38, 30, 62, 68, 60, 70, 40), fixedQ);
         Assert.Equal([18f, 12, 20, 12, 18, 10, 20, 10], DistanceCodec.PointsToDistances(50, 50, fixedQ));
         Assert.True(fixedQ.Tl.X < fixedQ.Tr.X && fixedQ.Bl.X < fixedQ.Br.X && fixedQ.Tl.Y < fixedQ.Bl.Y && fixedQ.Tr.Y < fixedQ.Br.Y);

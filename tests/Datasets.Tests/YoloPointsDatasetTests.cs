@@ -94,7 +94,7 @@ public class YoloPointsDatasetTests
         {
             ($"{images}/b.png", SkipReasons.ImageWithoutLabel),
             ($"{labels}/a.txt:3", SkipReasons.UnknownClass), ($"{labels}/a.txt:4", SkipReasons.UnknownClass),
-            ($"{labels}/a.txt:5", SkipReasons.WrongNumberCount), ($"{labels}/a.txt:6", SkipReasons.OutOfRange),
+            ($"{labels}/a.txt:5", SkipReasons.WrongNumberCount), ($"{labels}/a.txt:6", SkipReasons.CornerBeyondMargin),
             ($"{labels}/a.txt:7", SkipReasons.NonFinite), ($"{labels}/a.txt:8", SkipReasons.InvalidNumber),
             ($"{labels}/a.txt:9", SkipReasons.NonPositiveBox), ($"{labels}/a.txt:11", SkipReasons.WrongNumberCount),
             ($"{labels}/c.txt:1", SkipReasons.PartialPoints),

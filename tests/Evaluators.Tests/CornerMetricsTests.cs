@@ -47,6 +47,7 @@ public class CornerMetricsTests
         Assert.Equal(2, m["corner_skipped_pairs"]);
         Expect.Close(5.75 / 3, m["corner_error_mean_px"]);
         Expect.Close(1, m["corner_error_median_px"]);
+        Expect.Close(4.75, m["corner_error_p90_px"]);                // nearest rank: the 3rd of {0, 1, 4.75}
         Expect.Close((1 / Math.Sqrt(500) + 4.75 / 50) / 3, m["corner_error_mean_norm"]);
         Expect.Close(1 / Math.Sqrt(500), m["corner_error_median_norm"]);
         Expect.Close(8.0 / 12, m["corner_pck_2px"]);

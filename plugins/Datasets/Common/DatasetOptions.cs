@@ -45,6 +45,14 @@ public class DatasetOptions : IValidatableObject
     [ConfigurationKeyName("points_box_tolerance")]
     public double PointsBoxTolerance { get; set; } = 0.25;
 
+    /// <summary>
+    /// Corners of plates cut by the frame edge may lie outside the image by this fraction of its width/height (0.1);
+    /// objects with a corner farther out are skipped ("corner beyond border margin"); negative disables the check.
+    /// </summary>
+    [ConfigurationKeyName("border_margin")]
+    [Range(-1.0, 10.0)]
+    public double BorderMargin { get; set; } = ObjectRules.DefaultBorderMargin;
+
     /// <summary>Network input [w, h] (NanoDet key; used by the pipeline and by <c>data check</c>).</summary>
     [ConfigurationKeyName("input_size")]
     public List<int>? InputSize { get; set; }
@@ -53,7 +61,7 @@ public class DatasetOptions : IValidatableObject
     [ConfigurationKeyName("keep_ratio")]
     public bool KeepRatio { get; set; }
 
-    public ObjectRules Rules => new(ParseClip(BboxClip), RequirePoints, PointsBoxTolerance);
+    public ObjectRules Rules => new(ParseClip(BboxClip), RequirePoints, PointsBoxTolerance, BorderMargin);
 
     public IReadOnlyList<string> ClassNamesOrDefault => ClassNames is { Count: > 0 } c ? c : ArmorClassScheme.SeedNames;
 

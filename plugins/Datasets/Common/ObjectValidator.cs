@@ -6,7 +6,9 @@ namespace NanoDet.Datasets.Common;
 /// <summary>
 /// Turns a <see cref="RawObject"/> into an <see cref="Annotation"/> or a skip reason. Order of checks: finite
 /// numbers, points present, box present (else derived from the corners), positive box, corners near the box,
-/// clipping to the image, box at least 1 px (NanoDet's COCO filter), positive area.
+/// clipping the box to the image (a box wholly outside is skipped), corners within the border margin around the image
+/// (plates cut by the frame keep their outside corners, unclipped), box at least 1 px (NanoDet's COCO filter),
+/// positive area.
 /// </summary>
 public static class ObjectValidator
 {
@@ -65,6 +67,18 @@ public static class ObjectValidator
         double cw = x2 - x1, ch = y2 - y1;
         if (cw <= 0 || ch <= 0)
             return Fail(SkipReasons.BoxOutsideImage, $"box {Show(o.Box ?? [x1, y1, x2, y2])} lies outside the {width}x{height} image", out reason, out detail);
+        if (o.Points is { } border && rules.BorderMargin >= 0)
+        {
+            double mx = rules.BorderMargin * width, my = rules.BorderMargin * height;
+            for (int k = 0; k < 4; k++)
+            {
+                var c = border[k];
+                if (c.X < -mx || c.X > width + mx || c.Y < -my || c.Y > height + my)
+                    return Fail(SkipReasons.CornerBeyondMargin,
+                        $"corner {k + 1} ({F(c.X)}, {F(c.Y)}) lies outside the {width}x{height} image by more than the border margin " +
+                        $"{F(rules.BorderMargin)} ({F(mx)} x {F(my)} px)", out reason, out detail);
+            }
+        }
         if (cw < 1 || ch < 1)
             return Fail(SkipReasons.TinyBox, $"box {Show(x1, y1, x2, y2)} is {F(cw)} x {F(ch)} px", out reason, out detail);
         if (o.Area is <= 0)

@@ -29,6 +29,7 @@ public static class SkipReasons
     public const string TinyBox = "box under 1 px";
     public const string BoxOutsideImage = "box outside image";
     public const string PointsOutsideBox = "points outside box";
+    public const string CornerBeyondMargin = "corner beyond border margin";
     public const string NonFinite = "non-finite number";
     public const string InvalidNumber = "invalid number";
     public const string OutOfRange = "out of range";

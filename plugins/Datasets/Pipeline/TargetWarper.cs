@@ -5,7 +5,8 @@ namespace NanoDet.Datasets.Pipeline;
 
 /// <summary>
 /// Warps ground truth with the image's matrix (docs/reference.md#warping-boxes-and-corners): a box through its four corners, homogeneous division,
-/// min/max, clip to the output; each corner point homogeneously, clipped per coordinate. Where the map mirrors
+/// min/max, clip to the output; each corner point homogeneously, left where it lands (a border plate's corners
+/// stay outside the image; the reference clips them per coordinate, <see cref="WarpPointsRaw"/>). Where the map mirrors
 /// orientation at the object (a horizontal flip), the corners are relabelled (docs/reference.md#horizontal-flip-and-corner-labels), which NanoDet's
 /// four-point forks do not do.
 /// </summary>
@@ -38,10 +39,21 @@ public static class TargetWarper
         return Quad.FromArray(xy);
     }
 
-    /// <summary>Corners through M, relabelled when M mirrors the plate so TL, BL, BR, TR still name their places.</summary>
-    public static Quad WarpPoints(Quad q, WarpMatrix m, int width, int height)
+    /// <summary>
+    /// Corners through M, relabelled when M mirrors the plate so TL, BL, BR, TR still name their places. Unlike the
+    /// reference they are not clipped: a corner outside the output (a plate cut by the frame edge) keeps its true
+    /// place, which the signed corner encoding can learn; clipping would move it along the edge.
+    /// </summary>
+    public static Quad WarpPoints(Quad q, WarpMatrix m)
     {
-        var warped = WarpPointsRaw(q, m, width, height);
+        Span<float> xy = stackalloc float[8];
+        for (int k = 0; k < 4; k++)
+        {
+            var p = m.Apply(q[k]);
+            xy[2 * k] = p.X;
+            xy[2 * k + 1] = p.Y;
+        }
+        var warped = Quad.FromArray(xy);
         var b = q.Bounds();
         return MirrorsAt(m, (b.X1 + b.X2) / 2, (b.Y1 + b.Y2) / 2) ? warped.MirrorRelabel() : warped;
     }
@@ -64,7 +76,7 @@ public static class TargetWarper
         {
             var box = WarpBox(a.Box, m, width, height);
             if (dropDegenerate && (box.Width < 1 || box.Height < 1)) continue;
-            var pts = a.Points is { } q ? WarpPoints(q, m, width, height) : (Quad?)null;
+            var pts = a.Points is { } q ? WarpPoints(q, m) : (Quad?)null;
             // the COCO area belongs to the original image (the evaluator reads it there), not to the warped sample
             result.Add(a with { Box = box, Points = pts, Area = null });
         }

@@ -35,6 +35,9 @@ public sealed record ArmorGeneratorSettings
     public string ImageFormat { get; init; } = "jpg";
     public int JpegQuality { get; init; } = 92;
 
+    /// <summary>Fraction of plates that may be cut by the frame edge (<see cref="BorderPlacement"/>); 0 = none.</summary>
+    public double BorderFraction { get; init; }
+
     /// <summary>Resolves options; errors name <paramref name="sectionPath"/>.</summary>
     public static ArmorGeneratorSettings From(SyntheticArmorOptions o, string sectionPath)
     {
@@ -72,6 +75,7 @@ public sealed record ArmorGeneratorSettings
             DistractorsMax = o.Distractors is { Count: 2 } d2 ? d2[1] : 4,
             ImageFormat = o.ImageFormat.Trim().ToLowerInvariant(),
             JpegQuality = o.JpegQuality,
+            BorderFraction = o.BorderFraction,
         };
     }
 
@@ -85,7 +89,9 @@ public sealed record ArmorGeneratorSettings
             $"objects={ObjectsMin}-{ObjectsMax}", string.Create(inv, $"bar={BarMin:R}-{BarMax:R}"),
             string.Create(inv, $"neg={NegativeFraction:R}"), string.Create(inv, $"occ={Occlusion:R}"), string.Create(inv, $"blur={Blur:R}"),
             string.Create(inv, $"noise={Noise:R}"), string.Create(inv, $"pose={MaxYaw:R},{MaxPitch:R},{MaxRoll:R}"),
-            $"distractors={DistractorsMin}-{DistractorsMax}", $"format={ImageFormat}", $"q={JpegQuality}");
+            $"distractors={DistractorsMin}-{DistractorsMax}", $"format={ImageFormat}", $"q={JpegQuality}")
+            // appended only when set, so the cache keys of settings without it stay the same
+            + (BorderFraction > 0 ? string.Create(inv, $";border={BorderFraction:R}") : "");
     }
 
     /// <summary>Cache folder name: readable prefix + hash of <see cref="Describe"/>.</summary>

@@ -75,13 +75,15 @@ public sealed class ArmorSceneRenderer(ArmorGeneratorSettings settings)
         double length = Math.Exp(logLo + (logHi - logLo) * rng.NextDouble());
         double yaw = Deg(rng, settings.MaxYaw), pitch = Deg(rng, settings.MaxPitch), roll = Deg(rng, settings.MaxRoll);
         double distance = 3 + 12 * rng.NextDouble();
+        bool cut = BorderPlacement.Draw(settings.BorderFraction, rng);
         for (int attempt = 0; attempt < 12; attempt++, length *= 0.85)
         {
             var pose = new PlatePose(rng.NextDouble() * settings.Width, rng.NextDouble() * settings.Height, Math.Max(5, length),
                 yaw, pitch, roll, distance * Math.Max(5, length));
             var body = pose.Rect(-shape.PlateHalfWidth, -shape.PlateHalfHeight, shape.PlateHalfWidth, shape.PlateHalfHeight);
             var bounds = Bounds(body);
-            if (bounds.X < 2 || bounds.Y < 2 || bounds.X + bounds.Width > settings.Width - 2 || bounds.Y + bounds.Height > settings.Height - 2) continue;
+            var corners = new[] { pose.Project(-a, -0.5), pose.Project(-a, 0.5), pose.Project(a, 0.5), pose.Project(a, -0.5) };
+            if (!BorderPlacement.Accepts(bounds, corners, settings.Width, settings.Height, cut)) continue;
             if (placed.Any(p => Overlaps(p.Bounds, bounds))) continue;
             return new PlacedPlate(cls, shape, pose, bounds);
         }

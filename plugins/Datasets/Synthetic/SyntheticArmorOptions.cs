@@ -100,6 +100,14 @@ public sealed class SyntheticArmorOptions : DatasetOptions
     [ConfigurationKeyName("output_dir")]
     public string? OutputDir { get; set; }
 
+    /// <summary>
+    /// Fraction of plates that may be cut by the frame edge, labelled with their true corners outside the image
+    /// (at most 5 % of the image size out, one corner at least visible); 0 (default) keeps every plate inside.
+    /// </summary>
+    [ConfigurationKeyName("border_fraction")]
+    [Range(0.0, 1.0)]
+    public double BorderFraction { get; set; }
+
     /// <summary>Generator threads (0 = all cores). The output does not depend on it.</summary>
     [ConfigurationKeyName("workers")]
     [Range(0, 256)]

@@ -6,7 +6,8 @@ namespace NanoDet.Datasets.YoloPoints;
 
 /// <summary>
 /// Reads one .txt per image (SJTU 9-number or YOLO-pose 13/17-number lines, normalised coordinates). Every
-/// problem names <c>file:line</c>. Values must lie in [0, 1] (1e-6 slack for rounding); class ids must be integers
+/// problem names <c>file:line</c>. Values must lie in [0, 1] widened by the border margin on each side (corners of
+/// plates cut by the frame; 1e-6 slack for rounding); class ids must be integers
 /// below the class count; corner visibility 0 (not labelled) counts as partial points.
 /// </summary>
 public sealed class YoloPointsReader(DatasetBuilder builder, PointOrder order, TxtLayout forced)
@@ -70,8 +71,9 @@ public sealed class YoloPointsReader(DatasetBuilder builder, PointOrder order, T
             int i = first + k * stride;
             if (layout == TxtLayout.Pose17 && v[i + 2] == 0)
                 return Skip(at, SkipReasons.PartialPoints, $"point {k + 1} has visibility 0 (not labelled)");
-            if (!InUnit(v[i]) || !InUnit(v[i + 1]))
-                return Skip(at, SkipReasons.OutOfRange, $"point {k + 1} ({Show(v[i])}, {Show(v[i + 1])}) is outside [0, 1]");
+            if (!InBand(v[i]) || !InBand(v[i + 1]))
+                return Skip(at, SkipReasons.CornerBeyondMargin,
+                    $"point {k + 1} ({Show(v[i])}, {Show(v[i + 1])}) is outside [{Show(-Margin)}, {Show(1 + Margin)}] (border_margin {Show(Margin)})");
             xy[2 * k] = (float)(v[i] * width);
             xy[2 * k + 1] = (float)(v[i + 1] * height);
         }
@@ -79,14 +81,18 @@ public sealed class YoloPointsReader(DatasetBuilder builder, PointOrder order, T
         if (layout != TxtLayout.Sjtu)
         {
             double cx = v[1], cy = v[2], w = v[3], h = v[4];
-            if (!InUnit(cx) || !InUnit(cy) || !InUnit(w) || !InUnit(h))
-                return Skip(at, SkipReasons.OutOfRange, $"box (cx {Show(cx)}, cy {Show(cy)}, w {Show(w)}, h {Show(h)}) is outside [0, 1]");
+            if (!InBand(cx) || !InBand(cy) || w < -Slack || h < -Slack || w > 1 + 2 * Margin + Slack || h > 1 + 2 * Margin + Slack)
+                return Skip(at, SkipReasons.OutOfRange,
+                    $"box (cx {Show(cx)}, cy {Show(cy)}, w {Show(w)}, h {Show(h)}) is outside the image and its border margin {Show(Margin)}");
             box = [(cx - w / 2) * width, (cy - h / 2) * height, (cx + w / 2) * width, (cy + h / 2) * height];
         }
         return new RawObject(label, box, order.ToInternal(xy));
     }
 
-    private static bool InUnit(double v) => v >= -Slack && v <= 1 + Slack;
+    /// <summary>The border margin as a fraction (corners of plates cut by the frame lie slightly outside [0, 1]).</summary>
+    private double Margin => Math.Max(builder.Rules.BorderMargin, 0);
+
+    private bool InBand(double v) => builder.Rules.BorderMargin < 0 || v >= -Margin - Slack && v <= 1 + Margin + Slack;
 
     private RawObject? Skip(string at, string reason, string detail)
     {

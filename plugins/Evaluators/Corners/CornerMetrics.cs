@@ -19,6 +19,9 @@ internal sealed record CornerMetrics(
 {
     public double MeanPx => Mean(PairErrors);
     public double MedianPx => Median(PairErrors);
+
+    /// <summary>90th percentile of the pair errors (nearest rank: the ceil(0.9 n)-th smallest), pixels.</summary>
+    public double P90Px => NearestRank(PairErrors, 0.9);
     public double MeanNormalized => Mean(NormalizedErrors);
     public double MedianNormalized => Median(NormalizedErrors);
 
@@ -41,6 +44,14 @@ internal sealed record CornerMetrics(
         double s = 0;
         foreach (var x in v) s += x;
         return s / v.Length;
+    }
+
+    private static double NearestRank(double[] v, double q)
+    {
+        if (v.Length == 0) return double.NaN;
+        var s = (double[])v.Clone();
+        Array.Sort(s);
+        return s[Math.Clamp((int)Math.Ceiling(q * s.Length) - 1, 0, s.Length - 1)];
     }
 
     /// <summary>Middle value, or the mean of the two middle values for an even count.</summary>

@@ -13,6 +13,7 @@ internal sealed record CornerSection(CornerMetrics Metrics, double QuadMap, doub
         metrics["corner_skipped_pairs"] = Metrics.SkippedPairs;
         metrics["corner_error_mean_px"] = Metrics.MeanPx;
         metrics["corner_error_median_px"] = Metrics.MedianPx;
+        metrics["corner_error_p90_px"] = Metrics.P90Px;
         metrics["corner_error_mean_norm"] = Metrics.MeanNormalized;
         metrics["corner_error_median_norm"] = Metrics.MedianNormalized;
         metrics["corner_pck_2px"] = Metrics.Pck(2);

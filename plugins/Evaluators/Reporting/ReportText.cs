@@ -34,6 +34,7 @@ internal static class ReportText
         if (m.Pairs > 0)
         {
             sb.Append("  corner error: mean ").Append(F(m.MeanPx, 3)).Append(" px, median ").Append(F(m.MedianPx, 3))
+              .Append(" px, p90 ").Append(F(m.P90Px, 3))
               .Append(" px; / GT diagonal: mean ").Append(F(m.MeanNormalized, 4)).Append(", median ").Append(F(m.MedianNormalized, 4)).Append('\n');
             sb.Append("  mean error per corner (TL, BL, BR, TR): ")
               .Append(string.Join(", ", Enumerable.Range(0, 4).Select(k => F(m.MeanOfCorner(k), 3)))).Append(" px\n");

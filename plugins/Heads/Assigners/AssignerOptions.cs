@@ -47,6 +47,16 @@ public sealed class AssignerOptions : IValidatableObject
     [Range(0.0, 1e6)]
     public double PointsCostBeta { get; set; } = 100;
 
+    /// <summary>
+    /// The tiny-plate rule, in strides of each prior (0 = off, the reference's rule): a prior is also a candidate for
+    /// a ground truth when its centre is within <c>center_radius</c>·stride of the box centre on both axes, so a plate
+    /// smaller than the finest stride still gets candidates (as centre sampling does). Priors inside the box stay
+    /// candidates either way.
+    /// </summary>
+    [ConfigurationKeyName("center_radius")]
+    [Range(0.0, 16.0)]
+    public double CenterRadius { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(Name))

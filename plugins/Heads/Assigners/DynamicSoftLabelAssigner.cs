@@ -7,7 +7,7 @@ namespace NanoDet.Heads.Assigners;
 
 /// <summary>
 /// NanoDet-Plus's Dynamic Soft Label Assigner (docs/reference.md#label-assignment) with the four-point corner cost: for one image,
-/// priors strictly inside some ground-truth box are candidates; each ground truth j takes the k_j cheapest
+/// priors strictly inside some ground-truth box (or, with <c>center_radius</c>, near its centre) are candidates; each ground truth j takes the k_j cheapest
 /// candidates, k_j = max(1, ⌊Σ top-min(topk, V) IoUs of column j⌋); a prior taken twice keeps the ground truth
 /// of lowest cost. Cost = soft-label focal BCE over all classes + iou_factor·(−ln(IoU + 1e-7)) (+ α^(mean corner
 /// L1 − β)). Runs without gradients and without per-prior loops: a fixed number of tensor ops per image.
@@ -31,7 +31,7 @@ public sealed class DynamicSoftLabelAssigner(AssignerOptions options) : IAssigne
         var overlaps = zeros(n, float32, device);
         var labels = full(n, -1L, int64, device);
 
-        var valid = m == 0 || n == 0 ? null : CandidateIndex(priors, gtBoxes);
+        var valid = m == 0 || n == 0 ? null : CandidateIndex(priors, gtBoxes, Options.CenterRadius);
         if (valid is null || valid.shape[0] == 0)
             return Result(m, gtIndex, overlaps, labels);
 
@@ -56,15 +56,25 @@ public sealed class DynamicSoftLabelAssigner(AssignerOptions options) : IAssigne
 
     /// <summary>
     /// Indices [V] (int64) of priors whose center lies strictly inside at least one ground-truth box:
-    /// cx − x1 &gt; 0, cy − y1 &gt; 0, x2 − cx &gt; 0, y2 − cy &gt; 0.
+    /// cx − x1 &gt; 0, cy − y1 &gt; 0, x2 − cx &gt; 0, y2 − cy &gt; 0; with <paramref name="centerRadius"/> r &gt; 0 also
+    /// priors with |cx − bx| &lt; r·stride and |cy − by| &lt; r·stride, (bx, by) the box centre (the tiny-plate rule).
+    /// <paramref name="priors"/> [N, 4] (cx, cy, stride_w, stride_h), <paramref name="gtBoxes"/> [M, 4].
     /// </summary>
-    private static Tensor CandidateIndex(Tensor priors, Tensor gtBoxes)
+    public static Tensor CandidateIndex(Tensor priors, Tensor gtBoxes, double centerRadius = 0)
     {
+        using var scope = NewDisposeScope();
         var centers = priors[.., ..2].unsqueeze(1);                                   // [N, 1, 2]
         var gts = gtBoxes.to(priors.dtype).unsqueeze(0);                              // [1, M, 4]
         var deltas = cat([centers - gts[.., .., ..2], gts[.., .., 2..] - centers], -1); // [N, M, 4]
         var inside = deltas.amin(-1) > 0;                                             // [N, M]
-        return inside.any(1).nonzero().squeeze(1);
+        if (centerRadius > 0)
+        {
+            var boxCenters = (gts[.., .., ..2] + gts[.., .., 2..]) / 2;               // [1, M, 2]
+            var reach = priors[.., 2..4].unsqueeze(1) * centerRadius;                 // [N, 1, 2]
+            var near = ((centers - boxCenters).abs() < reach).all(-1);                // [N, M]
+            inside = inside.logical_or(near);
+        }
+        return inside.any(1).nonzero().squeeze(1).MoveToOuterDisposeScope();
     }
 
     /// <summary>

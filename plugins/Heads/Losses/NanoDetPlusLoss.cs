@@ -90,7 +90,7 @@ public sealed class NanoDetPlusLoss
         var flatDist = dist.reshape(b * n, d);
         var decBoxes = DistanceCodec.DistanceToBox(batchCenters, flatDist[.., ..4]).reshape(b, n, 4);
         var decPoints = Layout.NumPoints > 0
-            ? DistanceCodec.DistanceToPoints(batchCenters, flatDist[.., 4..]).reshape(b, n, 2 * Layout.NumPoints)
+            ? DecodePoints(batchCenters, priors, flatDist).reshape(b, n, 2 * Layout.NumPoints)
             : null;
 
         var flat = new List<Tensor>(b);
@@ -125,13 +125,40 @@ public sealed class NanoDetPlusLoss
         var posCenters = posPriors[.., ..2];
         var posStrides = posPriors[.., 2..3];
         var parts = new List<Tensor>(2) { DistanceCodec.BoxToDistance(posCenters, boxTargets) / posStrides };
-        if (Layout.NumPoints > 0) parts.Add(DistanceCodec.PointsToDistance(posCenters, cat(points, 0)) / posStrides);
-        var distTargets = cat(parts, 1).clamp(0, Layout.RegMax - 0.1);
+        Tensor distTargets;
+        if (Layout.CornerEncoding == CornerEncoding.Signed && Layout.NumPoints > 0)
+        {
+            // box sides as always; corners as signed offsets mapped onto the [−R, R] bins (CornerCodec)
+            var cornerStrides = DistanceCodec.PointsToDistance(posCenters, cat(points, 0), CornerEncoding.Signed) / posStrides;
+            distTargets = cat([parts[0].clamp(0, Layout.RegMax - 0.1), Layout.Corners.StridesToBinTargets(cornerStrides)], 1);
+        }
+        else
+        {
+            if (Layout.NumPoints > 0) parts.Add(DistanceCodec.PointsToDistance(posCenters, cat(points, 0)) / posStrides);
+            distTargets = cat(parts, 1).clamp(0, Layout.RegMax - 0.1);
+        }
         if (distTargets.shape[1] != d) throw new InvalidOperationException($"built {distTargets.shape[1]} distance targets, layout has {d}");
 
         return new LossTargets(allLabels.MoveToOuterDisposeScope(), allScores.MoveToOuterDisposeScope(),
             posIndex.MoveToOuterDisposeScope(), priorIndex.MoveToOuterDisposeScope(),
             boxTargets.MoveToOuterDisposeScope(), distTargets.MoveToOuterDisposeScope(), numPos);
+    }
+
+    /// <summary>
+    /// Corner points [B·N, 8] in pixels for the assigner's corner cost from the pixel distances
+    /// <paramref name="flatDist"/> [B·N, D] (integral × stride): quadrant decoding is the seed's arithmetic; the signed
+    /// encoding maps the corner integrals from bins to strides first (origin −R, spacing 2). <paramref name="batchCenters"/>
+    /// [B·N, 2], <paramref name="priors"/> [N, 4].
+    /// </summary>
+    private Tensor DecodePoints(Tensor batchCenters, Tensor priors, Tensor flatDist)
+    {
+        if (Layout.CornerEncoding == CornerEncoding.Quadrant)
+            return DistanceCodec.DistanceToPoints(batchCenters, flatDist[.., 4..]);
+        using var scope = NewDisposeScope();
+        var codec = Layout.Corners;
+        var strides = priors[.., 2].repeat(batchCenters.shape[0] / priors.shape[0]).unsqueeze(1);              // [B·N, 1]
+        var pixels = flatDist[.., 4..] * codec.BinSpacing + strides * codec.BinOrigin;                           // [B·N, 8]
+        return DistanceCodec.DistanceToPoints(batchCenters, pixels, null, Layout.CornerEncoding).MoveToOuterDisposeScope();
     }
 
     /// <summary>One head's QFL + GIoU + DFL (+ corner term) against the shared targets; adds detached values to <paramref name="terms"/>.</summary>
@@ -173,7 +200,10 @@ public sealed class NanoDetPlusLoss
             if (_pts is not null)
             {
                 int corners = d - 4;
-                pts = _pts.Forward(expected[.., 4..], t.DistTargets[.., 4..], w.unsqueeze(1).expand(p, corners), sideNorm);
+                // compared in stride units whatever the bin spacing, so loss_pts keeps its meaning per encoding
+                var codec = Layout.Corners;
+                pts = _pts.Forward(codec.BinsToStrides(expected[.., 4..]), codec.BinsToStrides(t.DistTargets[.., 4..]),
+                    w.unsqueeze(1).expand(p, corners), sideNorm);
             }
         }
 

@@ -7,7 +7,7 @@ namespace NanoDet.Heads.PostProcess;
 /// <summary>
 /// The reference post-process (docs/reference.md#post-processing), shared by every inference backend: multi-label candidates with a
 /// score strictly above the threshold (prior-major, then class), box and corner decoding (integral × stride,
-/// quadrant signs, clamped to the padded input), class-aware NMS carrying corners, at most max_num
+/// quadrant signs or the signed encoding's [−R, R] bins per the layout, clamped to the padded input), class-aware NMS carrying corners, at most max_num
 /// detections, then boxes and corners mapped back to the original image with the inverse warp.
 /// Plain C# over the raw output so TorchSharp, ONNX Runtime and OpenCV DNN results go through the same code.
 /// </summary>
@@ -104,7 +104,13 @@ public sealed class NanoDetPostProcessor(NanoDetPostProcessOptions options) : ID
         }
         Integrate(row[c..], layout.Bins, dist);
         var b = new Box(cx - dist[0] * s, cy - dist[1] * s, cx + dist[2] * s, cy + dist[3] * s);
-        if (layout.NumPoints == 4)
+        if (layout.NumPoints == 4 && layout.CornerEncoding == CornerEncoding.Signed)
+        {
+            var codec = layout.Corners;
+            for (int i = 0; i < 8; i++)
+                xy[i] = (i % 2 == 0 ? cx : cy) + codec.BinsToStrides(dist[4 + i]) * s;
+        }
+        else if (layout.NumPoints == 4)
         {
             for (int q = 0; q < 4; q++)
             {

@@ -9,7 +9,9 @@ namespace NanoDet.Abstractions.Geometry;
 /// Box: (l, t, r, b) from the prior center. Corners: each corner k has a fixed quadrant with signs
 /// TL(−,−), BL(−,+), BR(+,+), TR(+,−); the 8 distances are non-negative magnitudes
 /// x_k = cx + sx_k·d_2k, y_k = cy + sy_k·d_2k+1. A corner on the wrong side of the prior center encodes to a
-/// negative distance, which the DFL target clamps to 0: it cannot be represented (see README "Corner quadrants").
+/// negative distance, which the DFL target clamps to 0: it cannot be represented. The corner methods take a
+/// <see cref="CornerEncoding"/>: with <see cref="CornerEncoding.Signed"/> every sign is +1 (plain offsets from the
+/// prior), see <see cref="CornerCodec"/>.
 /// </summary>
 public static class DistanceCodec
 {
@@ -23,26 +25,29 @@ public static class DistanceCodec
     public static (float L, float T, float R, float B) BoxToDistances(float cx, float cy, Box b) =>
         (cx - b.X1, cy - b.Y1, b.X2 - cx, b.Y2 - cy);
 
-    /// <summary>The 8 signed corner distances from (cx, cy) in pixels; a negative value lies outside its quadrant.</summary>
-    public static float[] PointsToDistances(float cx, float cy, Quad q)
+    /// <summary>
+    /// The 8 corner distances from (cx, cy) in pixels; quadrant: signed magnitudes (negative = outside the
+    /// quadrant); signed encoding: plain offsets x − cx, y − cy.
+    /// </summary>
+    public static float[] PointsToDistances(float cx, float cy, Quad q, CornerEncoding encoding = CornerEncoding.Quadrant)
     {
         var d = new float[8];
         for (int k = 0; k < 4; k++)
         {
-            d[2 * k] = SignX[k] * (q[k].X - cx);
-            d[2 * k + 1] = SignY[k] * (q[k].Y - cy);
+            d[2 * k] = CornerSignX(encoding, k) * (q[k].X - cx);
+            d[2 * k + 1] = CornerSignY(encoding, k) * (q[k].Y - cy);
         }
         return d;
     }
 
     /// <summary>Inverse of <see cref="PointsToDistances"/>.</summary>
-    public static Quad DistancesToPoints(float cx, float cy, ReadOnlySpan<float> d)
+    public static Quad DistancesToPoints(float cx, float cy, ReadOnlySpan<float> d, CornerEncoding encoding = CornerEncoding.Quadrant)
     {
         Span<float> xy = stackalloc float[8];
         for (int k = 0; k < 4; k++)
         {
-            xy[2 * k] = cx + SignX[k] * d[2 * k];
-            xy[2 * k + 1] = cy + SignY[k] * d[2 * k + 1];
+            xy[2 * k] = cx + CornerSignX(encoding, k) * d[2 * k];
+            xy[2 * k + 1] = cy + CornerSignY(encoding, k) * d[2 * k + 1];
         }
         return Quad.FromArray(xy);
     }
@@ -72,10 +77,11 @@ public static class DistanceCodec
     }
 
     /// <summary>Corners from distances: centers [N, 2], distances [N, 8] → points [N, 8] (TL, BL, BR, TR); clamped per coordinate when given.</summary>
-    public static Tensor DistanceToPoints(Tensor centers, Tensor distances, (int Height, int Width)? clampTo = null)
+    public static Tensor DistanceToPoints(Tensor centers, Tensor distances, (int Height, int Width)? clampTo = null,
+        CornerEncoding encoding = CornerEncoding.Quadrant)
     {
         using var scope = NewDisposeScope();
-        var signs = SignTensor(distances.device);
+        var signs = SignTensor(distances.device, encoding);
         var origin = centers[.., ..2].repeat(1, 4);
         var pts = origin + distances * signs;
         if (clampTo is { } c)
@@ -87,15 +93,32 @@ public static class DistanceCodec
         return pts.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Signed corner distances: centers [N, 2], points [N, 8] → [N, 8] in pixels (negative = outside the quadrant).</summary>
-    public static Tensor PointsToDistance(Tensor centers, Tensor points)
+    /// <summary>
+    /// Corner distances: centers [N, 2], points [N, 8] → [N, 8] in pixels (quadrant: negative = outside the
+    /// quadrant; signed encoding: plain offsets).
+    /// </summary>
+    public static Tensor PointsToDistance(Tensor centers, Tensor points, CornerEncoding encoding = CornerEncoding.Quadrant)
     {
         using var scope = NewDisposeScope();
         var origin = centers[.., ..2].repeat(1, 4);
-        return ((points - origin) * SignTensor(points.device)).MoveToOuterDisposeScope();
+        return ((points - origin) * SignTensor(points.device, encoding)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>x sign of corner k under <paramref name="encoding"/>: the quadrant sign, or +1 when signed.</summary>
+    public static float CornerSignX(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : SignX[k];
+
+    /// <summary>y sign of corner k under <paramref name="encoding"/>: the quadrant sign, or +1 when signed.</summary>
+    public static float CornerSignY(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : SignY[k];
+
     /// <summary>[8] signs (sx0, sy0, ..., sx3, sy3) as float32.</summary>
-    private static Tensor SignTensor(Device device) =>
-        tensor(new[] { SignX[0], SignY[0], SignX[1], SignY[1], SignX[2], SignY[2], SignX[3], SignY[3] }, device: device);
+    private static Tensor SignTensor(Device device, CornerEncoding encoding)
+    {
+        var s = new float[8];
+        for (int k = 0; k < 4; k++)
+        {
+            s[2 * k] = CornerSignX(encoding, k);
+            s[2 * k + 1] = CornerSignY(encoding, k);
+        }
+        return tensor(s, device: device);
+    }
 }

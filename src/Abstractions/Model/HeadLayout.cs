@@ -3,6 +3,7 @@ namespace NanoDet.Abstractions.Model;
 /// <summary>
 /// The per-prior channel layout of a head output: <c>[0, C)</c> class channels, then 4 box-side
 /// distributions, then 2·<see cref="NumPoints"/> corner-offset distributions, each of <c>RegMax + 1</c> bins.
+/// <see cref="CornerEncoding"/> says how the corner bins map to pixels (the channel count is the same for both).
 /// </summary>
 /// <param name="NumClasses">C.</param>
 /// <param name="RegMax">R (7 in NanoDet): each distance is a distribution over R+1 bins, in stride units.</param>
@@ -10,6 +11,12 @@ namespace NanoDet.Abstractions.Model;
 /// <param name="Strides">Pyramid strides in output order, e.g. [8, 16, 32, 64].</param>
 public sealed record HeadLayout(int NumClasses, int RegMax, int NumPoints, IReadOnlyList<int> Strides)
 {
+    /// <summary>How corners are encoded relative to their prior (head option <c>corner_encoding</c>; quadrant by default).</summary>
+    public Geometry.CornerEncoding CornerEncoding { get; init; } = Geometry.CornerEncoding.Quadrant;
+
+    /// <summary>The corner arithmetic of <see cref="CornerEncoding"/> at this reg_max.</summary>
+    public Geometry.CornerCodec Corners => new(CornerEncoding, RegMax);
+
     /// <summary>Bins per distance: R + 1.</summary>
     public int Bins => RegMax + 1;
 

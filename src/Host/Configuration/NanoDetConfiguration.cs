@@ -7,7 +7,8 @@ namespace NanoDet.Host.Configuration;
 /// <summary>
 /// Builds the merged configuration: appsettings.json → appsettings.&lt;profile&gt;.json → configuration embedded
 /// in a checkpoint (when one is used) → --config file →
-/// NANODET__* environment variables → --set. Sequences replace (not merge index by index), so a shorter list
+/// NANODET__* environment variables → --set. A head described by the embedded configuration or the --config file
+/// without <c>corner_encoding</c> is the seed's quadrant head (<see cref="LegacyHeadDefaults"/>). Sequences replace (not merge index by index), so a shorter list
 /// in a later source never keeps stale items.
 /// </summary>
 public static class NanoDetConfiguration
@@ -34,10 +35,10 @@ public static class NanoDetConfiguration
         }
 
         if (sources.Embedded is not null)
-            root.Merge(sources.Embedded);
+            root.Merge(LegacyHeadDefaults.Apply(sources.Embedded.DeepClone()));
 
         if (!string.IsNullOrWhiteSpace(sources.ConfigFile))
-            root.Merge(ConfigFileReader.ReadFile(sources.ConfigFile));
+            root.Merge(LegacyHeadDefaults.Apply(ConfigFileReader.ReadFile(sources.ConfigFile)));
 
         foreach (var (name, value) in sources.Environment.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {

@@ -6,19 +6,26 @@ public sealed class CornerReachTally
     /// <summary>Objects with corners checked (crowd regions excluded).</summary>
     public int Objects { get; set; }
 
-    /// <summary>Objects with no prior strictly inside the box.</summary>
+    /// <summary>Objects with no candidate prior under the assigner's rule.</summary>
     public int NoPrior { get; set; }
 
     /// <summary>Objects whose box no level reaches within the DFL cap.</summary>
     public int BoxBeyondRange { get; set; }
 
+    /// <summary>Objects with a corner on the wrong side of its quadrant (the quadrant encoding's clamp).</summary>
     public int ObjectsOutsideQuadrant { get; set; }
 
     public int CornersOutsideQuadrant { get; set; }
 
-    public int ObjectsBeyondRange { get; set; }
+    /// <summary>Objects with a corner the quadrant encoding clamps (wrong side or beyond the cap).</summary>
+    public int ObjectsUnrepresentableQuadrant { get; set; }
 
-    public int CornersBeyondRange { get; set; }
+    public int CornersUnrepresentableQuadrant { get; set; }
+
+    /// <summary>Objects with a corner the signed encoding clamps (beyond ±cap).</summary>
+    public int ObjectsUnrepresentableSigned { get; set; }
+
+    public int CornersUnrepresentableSigned { get; set; }
 
     /// <summary>A few human-readable examples.</summary>
     public List<string> Examples { get; } = [];
@@ -30,8 +37,10 @@ public sealed class CornerReachTally
         BoxBeyondRange += o.BoxBeyondRange;
         ObjectsOutsideQuadrant += o.ObjectsOutsideQuadrant;
         CornersOutsideQuadrant += o.CornersOutsideQuadrant;
-        ObjectsBeyondRange += o.ObjectsBeyondRange;
-        CornersBeyondRange += o.CornersBeyondRange;
+        ObjectsUnrepresentableQuadrant += o.ObjectsUnrepresentableQuadrant;
+        CornersUnrepresentableQuadrant += o.CornersUnrepresentableQuadrant;
+        ObjectsUnrepresentableSigned += o.ObjectsUnrepresentableSigned;
+        CornersUnrepresentableSigned += o.CornersUnrepresentableSigned;
         Examples.AddRange(o.Examples);
     }
 }

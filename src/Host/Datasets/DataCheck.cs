@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
 using OpenCvSharp;
@@ -10,15 +11,16 @@ using Spectre.Console;
 namespace NanoDet.Host.Datasets;
 
 /// <summary>
-/// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, and
-/// how many ground-truth corners the head cannot represent (<see cref="CornerReach"/>) after the validation resize.
+/// <c>nanodet data check</c>: the loading summary, objects per class, skipped items by reason with examples, plates
+/// cut by the frame edge (information: they are kept), and how many ground-truth corners each corner encoding
+/// cannot represent and how many objects have no candidate prior (<see cref="CornerReach"/>) after the validation resize.
 /// With <c>--decode</c> every image is decoded first: those that fail (cut short, corrupt pixel data) are listed as
 /// skipped, as training would leave them out of their batches.
 /// </summary>
 public static class DataCheck
 {
     /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
-    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax, IAnsiConsole console, bool decode = false)
+    public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, CornerReachRule rule, IAnsiConsole console, bool decode = false)
     {
         if (decode) ds = WithoutUndecodable(ds, ConsoleProgress.Run(_ => Undecodable(ds)));
         var report = ds.Report;
@@ -26,11 +28,14 @@ public static class DataCheck
         console.WriteLine();
         console.Write(ClassTable(ds));
         if (report.Skipped.Count > 0) console.Write(SkippedTable(report));
+        var (border, withCorners) = BorderPlates(ds);
+        var borderShare = withCorners > 0 ? FormattableString.Invariant($" ({100.0 * border / withCorners:0.0} %)") : "";
+        ConsoleText.Line(console, $"border plates (a corner outside the image, kept; box clipped): {I(border)} of {I(withCorners)} objects with corners{borderShare}");
 
-        var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, strides, regMax));
-        console.Write(ReachTable(tally, pipeline.Input, strides, regMax));
+        var tally = ConsoleProgress.Run(_ => Reach(ds, pipeline, rule));
+        console.Write(ReachTable(tally, pipeline.Input, rule));
         foreach (var e in tally.Examples.Take(5)) ConsoleText.Line(console, "  " + e, new Style(Color.Grey));
-        ConsoleText.Line(console, "reference prior: a prior strictly inside the box, on the finest stride that reaches all four box sides within " +
+        ConsoleText.Line(console, $"reference prior: a candidate prior ({rule.CandidateRule}), on the finest stride that reaches all four box sides within " +
                                   "(reg_max - 0.1)·stride, nearest to the box centre (docs/data.md, \"data check\").", new Style(Color.Grey));
 
         if (report.Images == 0 || report.Objects == 0)
@@ -39,6 +44,25 @@ public static class DataCheck
             return 1;
         }
         return 0;
+    }
+
+    /// <summary>Objects with corners, and those with a corner outside their image (plates cut by the frame edge).</summary>
+    public static (int Border, int WithCorners) BorderPlates(IDetectionDataset ds)
+    {
+        int border = 0, withCorners = 0;
+        foreach (var r in ds.Images)
+            foreach (var a in r.Annotations)
+            {
+                if (a.IsCrowd || a.Points is not { } q) continue;
+                withCorners++;
+                for (int k = 0; k < 4; k++)
+                    if (q[k].X < 0 || q[k].X > r.Width || q[k].Y < 0 || q[k].Y > r.Height)
+                    {
+                        border++;
+                        break;
+                    }
+            }
+        return (border, withCorners);
     }
 
     private static Table ClassTable(IDetectionDataset ds)
@@ -82,22 +106,24 @@ public static class DataCheck
         return t;
     }
 
-    private static Table ReachTable(CornerReachTally r, InputSpec input, IReadOnlyList<int> strides, int regMax)
+    private static Table ReachTable(CornerReachTally r, InputSpec input, CornerReachRule rule)
     {
         var t = new Table().Border(TableBorder.Rounded)
-            .Title($"corners at {input.Width}x{input.Height}{(input.KeepRatio ? " (keep_ratio)" : "")}, strides {string.Join("/", strides)}, reg_max {regMax}");
+            .Title($"corners at {input.Width}x{input.Height}{(input.KeepRatio ? " (keep_ratio)" : "")}, strides {string.Join("/", rule.Strides)}, reg_max {rule.RegMax}");
         t.AddColumns("check", "objects", "corners", "share of objects");
         string Share(int n) => r.Objects == 0 ? "-" : (100.0 * n / r.Objects).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+        string Mark(CornerEncoding e) => e == rule.Encoding ? " (configured)" : "";
         t.AddRow("objects with corners", I(r.Objects), I(4 * r.Objects), "");
-        t.AddRow("outside their quadrant", I(r.ObjectsOutsideQuadrant), I(r.CornersOutsideQuadrant), Share(r.ObjectsOutsideQuadrant));
-        t.AddRow("beyond (reg_max - 0.1)·stride", I(r.ObjectsBeyondRange), I(r.CornersBeyondRange), Share(r.ObjectsBeyondRange));
+        t.AddRow($"unrepresentable, quadrant encoding{Mark(CornerEncoding.Quadrant)}", I(r.ObjectsUnrepresentableQuadrant), I(r.CornersUnrepresentableQuadrant), Share(r.ObjectsUnrepresentableQuadrant));
+        t.AddRow("  of which outside their quadrant", I(r.ObjectsOutsideQuadrant), I(r.CornersOutsideQuadrant), Share(r.ObjectsOutsideQuadrant));
+        t.AddRow($"unrepresentable, signed encoding{Mark(CornerEncoding.Signed)}", I(r.ObjectsUnrepresentableSigned), I(r.CornersUnrepresentableSigned), Share(r.ObjectsUnrepresentableSigned));
         t.AddRow("box beyond every level's reach", I(r.BoxBeyondRange), "", Share(r.BoxBeyondRange));
-        t.AddRow("no prior inside the box", I(r.NoPrior), "", Share(r.NoPrior));
+        t.AddRow(Markup.Escape($"no candidate prior ({rule.CandidateRule})"), I(r.NoPrior), "", Share(r.NoPrior));
         return t;
     }
 
     /// <summary>Runs the validation transform on a blank image of each record's size (cheap) and tallies corner reach.</summary>
-    public static CornerReachTally Reach(IDetectionDataset ds, ISamplePipeline pipeline, IReadOnlyList<int> strides, int regMax)
+    public static CornerReachTally Reach(IDetectionDataset ds, ISamplePipeline pipeline, CornerReachRule rule)
     {
         var total = new CornerReachTally();
         var blanks = new ConcurrentDictionary<(int, int), Mat>();
@@ -110,7 +136,7 @@ public static class DataCheck
                 var r = ds.Images[i];
                 var blank = blanks.GetOrAdd((r.Width, r.Height), s => new Mat(s.Item2, s.Item1, MatType.CV_8UC3, Scalar.All(0)));
                 var sample = pipeline.Prepare(blank, r, null);
-                parts.Add((i, CornerReach.Check(sample, strides, regMax)));
+                parts.Add((i, CornerReach.Check(sample, rule)));
                 PluginProgress.Report("checking corner reach", Interlocked.Increment(ref done), ds.Images.Count);
             });
             foreach (var p in parts.OrderBy(p => p.Index)) total.Add(p.Tally);

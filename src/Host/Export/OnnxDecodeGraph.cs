@@ -9,7 +9,9 @@ namespace NanoDet.Host.Export;
 /// logits) to [B, N, C + G] where the G = 4 + 2·points values are x1, y1, x2, y2 and the corners TL, BL, BR, TR as
 /// x, y pairs, in input pixels, clamped to the input. Each group of R+1 logits goes through Softmax and a MatMul with
 /// the bin values [0..R] (the integral); then one Mul and one Add with constants that bake in the priors: value =
-/// centre + sign·stride·d, with centre = cx or cy and the quadrant signs of <see cref="DistanceCodec"/>.
+/// centre + sign·stride·d, with centre = cx or cy and the quadrant signs of <see cref="DistanceCodec"/>; for the
+/// signed corner encoding the corner constants are spacing·stride and centre + origin·stride (<see cref="CornerCodec"/>),
+/// so the graph has the same nodes either way.
 /// </summary>
 public static class OnnxDecodeGraph
 {
@@ -60,11 +62,19 @@ public static class OnnxDecodeGraph
         }
         var scale = new float[priors.Length * groups];
         var offset = new float[priors.Length * groups];
+        bool signed = layout.CornerEncoding == CornerEncoding.Signed;
+        var codec = layout.Corners;
         for (int i = 0; i < priors.Length; i++)
         {
             var (cx, cy, s) = priors[i];
             for (int j = 0; j < groups; j++)
             {
+                if (signed && j >= 4)
+                {
+                    scale[i * groups + j] = codec.BinSpacing * s;
+                    offset[i * groups + j] = (isX[j] ? cx : cy) + codec.BinOrigin * s;
+                    continue;
+                }
                 scale[i * groups + j] = sign[j] * s;
                 offset[i * groups + j] = isX[j] ? cx : cy;
             }

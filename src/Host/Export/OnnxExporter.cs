@@ -17,6 +17,9 @@ public static class OnnxExporter
     public const string InputName = "data";
     public const string OutputName = "output";
 
+    /// <summary>Metadata key recording the head's corner encoding (quadrant or signed): a raw graph's corner bins mean nothing without it.</summary>
+    public const string CornerEncodingKey = "nanodet:corner_encoding";
+
     /// <summary>Builds the graph of <paramref name="model"/> (eval-mode weights) for the given input size.</summary>
     public static OnnxExportResult Export(DetectorModule model, OnnxExportOptions options, IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -49,6 +52,7 @@ public static class OnnxExporter
             ["nanodet:num_classes"] = Invariant(layout.NumClasses),
             ["nanodet:reg_max"] = Invariant(layout.RegMax),
             ["nanodet:num_points"] = Invariant(layout.NumPoints),
+            [CornerEncodingKey] = layout.CornerEncoding.ToString().ToLowerInvariant(),
             ["nanodet:strides"] = string.Join(",", layout.Strides),
             ["nanodet:input_size"] = $"{options.Width}x{options.Height}",
             ["nanodet:decoded"] = options.Decode ? "true" : "false",

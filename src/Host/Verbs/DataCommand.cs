@@ -3,9 +3,11 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Pipeline;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Configuration;
 using NanoDet.Host.Datasets;
 using NanoDet.Host.Runtime;
 using OpenCvSharp;
@@ -39,8 +41,7 @@ public static class DataCommand
             var section = input.Section(parse, config);
             var ds = DatasetSources.Load(resolver, section);
             var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
-            var (strides, regMax) = HeadGeometry(config);
-            return Task.FromResult(DataCheck.Run(ds, pipeline, strides, regMax, AnsiConsole.Console, parse.GetValue(decode)));
+            return Task.FromResult(DataCheck.Run(ds, pipeline, ReachRule(config), AnsiConsole.Console, parse.GetValue(decode)));
         }));
         return cmd;
     }
@@ -169,15 +170,26 @@ public static class DataCommand
         }).Build().GetSection("pipeline");
     }
 
-    /// <summary>Strides and reg_max of the configured head (NanoDet-Plus defaults 8/16/32/64 and 7).</summary>
-    public static (IReadOnlyList<int> Strides, int RegMax) HeadGeometry(IConfiguration config)
+    /// <summary>
+    /// Strides, reg_max and corner encoding of the configured head and its assigner's <c>center_radius</c>
+    /// (NanoDet-Plus defaults 8/16/32/64 and 7, quadrant, 0 when absent); an unknown encoding exits 2 naming the key.
+    /// </summary>
+    public static CornerReachRule ReachRule(IConfiguration config)
     {
         var head = config.GetSection("model:arch:head");
         var strides = head.GetSection("strides").GetChildren()
             .Select(c => int.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0)
             .Where(s => s > 0).ToArray();
         int regMax = int.TryParse(head["reg_max"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 7;
-        return (strides.Length > 0 ? strides : [8, 16, 32, 64], regMax);
+        var encodingText = head[LegacyHeadDefaults.CornerEncodingKey];
+        var encoding = CornerEncoding.Quadrant;
+        if (!string.IsNullOrWhiteSpace(encodingText) && !Enum.TryParse(encodingText, ignoreCase: true, out encoding))
+            throw new ConfigurationException($"{head.Path}:{LegacyHeadDefaults.CornerEncodingKey}: must be quadrant or signed (value: '{encodingText}')");
+        var radiusText = head["assigner_cfg:center_radius"];
+        double radius = 0;
+        if (!string.IsNullOrWhiteSpace(radiusText) && (!double.TryParse(radiusText, NumberStyles.Float, CultureInfo.InvariantCulture, out radius) || radius < 0))
+            throw new ConfigurationException($"{head.Path}:assigner_cfg:center_radius: must be a number >= 0 (value: '{radiusText}')");
+        return new CornerReachRule(strides.Length > 0 ? strides : [8, 16, 32, 64], regMax, encoding, radius);
     }
 
     private static (double[] Mean, double[] Std) Normalization(IConfigurationSection dataset)

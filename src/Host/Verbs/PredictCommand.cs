@@ -119,6 +119,13 @@ public static class PredictCommand
             throw new ConfigurationException(
                 $"{onnxPath}: the graph's input is [{string.Join(", ", info.InputShape)}] but the configured network input is " +
                 $"[1, 3, {height}, {width}] (data:val:input_size); export with --input-size {width}x{height} or set data:val:input_size");
+        var encoding = model.Layout.CornerEncoding.ToString().ToLowerInvariant();
+        // files written before the option existed carry no key: they are quadrant graphs
+        var recorded = info.Metadata.GetValueOrDefault(OnnxExporter.CornerEncodingKey, "quadrant");
+        if (!info.IsDecoded(decodedChannels) && model.Layout.NumPoints > 0 && !string.Equals(recorded, encoding, StringComparison.OrdinalIgnoreCase))
+            throw new ConfigurationException(
+                $"{onnxPath}: the graph's corners use the {recorded} encoding but the checkpoint's head uses {encoding} " +
+                $"(model:arch:head:corner_encoding); export the ONNX file again from this checkpoint");
         int expected = info.IsDecoded(decodedChannels) ? decodedChannels : model.Layout.Channels;
         if (info.OutputShape.Length != 3 || info.OutputShape[2] != expected || info.OutputShape[1] != model.Layout.PriorCount(height, width))
             throw new ConfigurationException(

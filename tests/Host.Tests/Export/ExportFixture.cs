@@ -11,10 +11,12 @@ namespace NanoDet.Host.Tests.Export;
 internal static class ExportFixture
 {
     /// <summary>The tiny test model (0.5x, PAN 32, C = 3, four points), seeded, eval mode, random BN statistics.</summary>
-    public static DetectorModule TinyModel(int seed = 0, int classes = 3)
+    public static DetectorModule TinyModel(int seed = 0, int classes = 3, string? cornerEncoding = null)
     {
         manual_seed(seed);
-        var model = ModelConfig.Detector(ModelConfig.Tiny(classes));
+        var config = ModelConfig.Tiny(classes);
+        if (cornerEncoding is not null) config["model:arch:head:corner_encoding"] = cornerEncoding;
+        var model = ModelConfig.Detector(config);
         Randomize(model, seed);
         model.eval();
         return model;

@@ -27,16 +27,30 @@ public class OnnxDecodeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Decoded_graph_equals_post_processor_decoding_on_every_backend()
+    public void Signed_decode_constants_bake_in_the_symmetric_bins()
+    {
+        // Corners: value = centre + stride·(2·integral − R) = (centre − 7·stride) + (2·stride)·integral.
+        var layout = new HeadLayout(2, 7, 4, [8, 16]) { CornerEncoding = CornerEncoding.Signed };
+        var (scale, offset, _) = OnnxDecodeGraph.Constants(layout, 64, 32);
+        Assert.Equal(new float[] { -8, -8, 8, 8, 16, 16, 16, 16, 16, 16, 16, 16 }, scale[(9 * 12)..(10 * 12)]);
+        Assert.Equal(new float[] { 8, 8, 8, 8, -48, -48, -48, -48, -48, -48, -48, -48 }, offset[(9 * 12)..(10 * 12)]);
+    }
+
+    [Theory]
+    [InlineData("quadrant")]
+    [InlineData("signed")]
+    public void Decoded_graph_equals_post_processor_decoding_on_every_backend(string encoding)
     {
         const int width = 256, height = 192;
-        using var model = ExportFixture.TinyModel(seed: 3);
+        using var model = ExportFixture.TinyModel(seed: 3, cornerEncoding: encoding);
         var layout = model.Layout;
+        Assert.Equal(encoding, layout.CornerEncoding.ToString().ToLowerInvariant());
         int c = layout.NumClasses, g = layout.NumDistances;
         var dir = TestPaths.NewTempDir("onnx-decode");
         var path = Path.Combine(dir, "decoded.onnx");
         var result = OnnxExporter.Export(model, new OnnxExportOptions(width, height, Decode: true));
         OnnxExporter.Write(result, path);
+        Assert.Equal(encoding, OnnxFileInfo.Read(path).Metadata[OnnxExporter.CornerEncodingKey]);
         Assert.Equal(new long[] { 1, layout.PriorCount(height, width), c + 12 }, result.OutputShape);
 
         var input = ExportFixture.Input(height, width, seed: 11);
@@ -90,7 +104,8 @@ public class OnnxDecodeTests(ITestOutputHelper output)
             NanoDetPostProcessor.Integrate(row[c..], layout.Bins, d);
             var o = result.AsSpan(i * (c + g) + c, g);
             o[0] = cx - d[0] * s; o[1] = cy - d[1] * s; o[2] = cx + d[2] * s; o[3] = cy + d[3] * s;
-            var quad = DistanceCodec.DistancesToPoints(cx, cy, d.AsSpan(4).ToArray().Select(v => v * s).ToArray());
+            var quad = DistanceCodec.DistancesToPoints(cx, cy, d.AsSpan(4).ToArray().Select(v => layout.Corners.BinsToStrides(v) * s).ToArray(),
+                layout.CornerEncoding);
             quad.ToArray().CopyTo(o[4..]);
             for (int j = 0; j < g; j++) o[j] = Math.Clamp(o[j], 0, j % 2 == 0 ? width : height);
         }
