@@ -101,7 +101,7 @@ public static class MosaicComposer
             Quad? pts = null;
             if (a.Points is { } quad)
             {
-                var p = TargetWarper.WarpPoints(quad, local, quadrant.Width, quadrant.Height).ToArray();
+                var p = TargetWarper.WarpPoints(quad, local).ToArray(); // not clipped: a cut plate keeps its true corners
                 for (int i = 0; i < 8; i += 2)
                 {
                     p[i] += quadrant.X;

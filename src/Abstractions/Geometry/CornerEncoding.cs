@@ -17,5 +17,6 @@ public enum CornerEncoding
     /// Signed offsets x − cx and y − cy, R+1 bins spaced two strides apart over [−R, R] strides: any corner within
     /// (R − 0.1) strides of its prior on either side is represented, the same reach as the box sides.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720", Justification = "named after the config value 'signed'")]
     Signed,
 }

@@ -87,11 +87,11 @@ public static class AtomicFile
         if (fd < 0) return; // best effort: the data is already flushed, only the rename's durability is at stake
         try
         {
-            fsync(fd);
+            _ = fsync(fd); // best effort as above: a failed directory sync leaves the (already durable) data as it is
         }
         finally
         {
-            close(fd);
+            _ = close(fd);
         }
     }
 

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Geometry;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
@@ -64,7 +65,7 @@ public class LiteralConsoleTests
         var ds = new LoadedDataset(ClassTable.FromNames(names), records, report);
         var pipeline = new NanoDetSamplePipeline(new InputSpec(64, 64, false), new PipelineSettings());
 
-        Assert.Equal(0, DataCheck.Run(ds, pipeline, [8, 16, 32, 64], 7, console));
+        Assert.Equal(0, DataCheck.Run(ds, pipeline, new CornerReachRule([8, 16, 32, 64], 7, CornerEncoding.Quadrant, 0), console));
 
         var text = output.ToString();
         foreach (var n in names) Assert.Contains($" {n} ", text);
