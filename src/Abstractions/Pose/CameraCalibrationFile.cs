@@ -62,6 +62,22 @@ public static partial class CameraCalibrationFile
         }
     }
 
+    /// <summary>Writes <paramref name="camera"/> as OpenCV FileStorage YAML (or XML for a <c>.xml</c> path), readable by <see cref="Read"/>.</summary>
+    public static void Write(string path, CameraModel camera)
+    {
+        using var fs = new FileStorage(path, FileStorage.Modes.Write);
+        if (camera.Width > 0)
+        {
+            fs.Write("image_width", camera.Width);
+            fs.Write("image_height", camera.Height);
+        }
+        using var k = Mat.FromArray(camera.Matrix());
+        using var d = new Mat(1, 5, MatType.CV_64FC1);
+        d.SetArray(camera.Distortion());
+        fs.Write(MatrixKey, k);
+        fs.Write(DistortionKey, d);
+    }
+
     /// <summary>The numbers of a matrix node: its <c>data</c> child (opencv-matrix or ROS mapping) or a plain sequence.</summary>
     private static double[] Numbers(FileStorage fs, string file, string key)
     {
