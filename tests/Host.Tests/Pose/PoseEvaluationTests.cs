@@ -45,7 +45,8 @@ public class PoseEvaluationTests
         var r2 = new PoseEvaluation(Setup).Compute([image2], shifted);
         // a narrower plate of unchanged height reads as more yaw and/or farther away
         Assert.All(r2.Model, s => Assert.True(s.RotationError > 0.5 || s.DistancePercent > 0.3, $"{s}"));
-        Assert.Equal(1.5, r2.NoisePx[PoseEvaluation.BinOf(2.0)], 3); // every coordinate off by 1.5 px in x, 0 in y → RMS 1.5/√2·√2
+        // every corner off by 1.5 px in x and 0 in y: RMS per coordinate = √((1.5² + 0²) / 2)
+        Assert.Equal(1.5 / Math.Sqrt(2), r2.NoisePx[PoseEvaluation.BinOf(2.0)], 6);
         var table = PoseEvaluation.Table(r2, Setup);
         Assert.Contains("1-3 m", table);
         Assert.Contains("3-8 m", table);
