@@ -44,7 +44,7 @@ public static class PoseErrorPlot
         var all = r.Model.Concat(r.Reference).Select(value).Where(double.IsFinite).OrderBy(v => v).ToArray();
         double top = all.Length == 0 ? 1 : all[Math.Min(all.Length - 1, (int)(0.98 * all.Length))];
         plot.Axes.SetLimitsY(0, Math.Max(1e-3, top * 1.1));
-        plot.Title(label + " vs true distance (points above the top: the worst 2 %)");
+        plot.Title(label + " vs true distance (the worst 2 % lie above the top)");
         plot.XLabel("true distance (m)");
         plot.YLabel(label);
         plot.ShowLegend(Alignment.UpperLeft);

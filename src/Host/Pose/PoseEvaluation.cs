@@ -85,8 +85,8 @@ public sealed class PoseEvaluation(PoseSetup setup, int seed = 0)
         var sb = new StringBuilder();
         sb.AppendLine();
         sb.AppendLine(string.Create(inv, $"Pose error of matched detections (box IoU >= {MatchIou:0.0}; PnP IPPE; camera {setup.CameraSource}; plates {setup.Plates.Describe()})"));
-        sb.AppendLine(string.Create(inv, $"{r.Pairs} matched plates with true pose and corners, {r.Unsolved} without a PnP solution; mean / median / p90"));
-        sb.AppendLine("distance   source           n   dist err (m)          dist err (%)        rotation err (deg)     yaw err (deg)");
+        sb.AppendLine(string.Create(inv, $"{r.Pairs} matched plates with true pose and corners, {r.Unsolved} without a PnP solution (model; the reference's n counts its own solutions); mean / median / p90"));
+        sb.AppendLine("distance   source           n   dist err (m)            dist err (%)          rotation err (deg)      yaw err (deg)");
         foreach (var (name, lo, hi, bin) in Rows())
         {
             var m = r.Model.Where(s => s.TrueDistance >= lo && s.TrueDistance < hi).ToArray();
@@ -147,7 +147,7 @@ public sealed class PoseEvaluation(PoseSetup setup, int seed = 0)
             return string.Join(" / ", new[] { st.Mean, st.Median, st.P90 }.Select(v => double.IsNaN(v) ? "-" : v.ToString(fmt, CultureInfo.InvariantCulture)));
         }
         return string.Create(CultureInfo.InvariantCulture,
-            $"{bin,-10} {source,-15} {s.Length,4}   {Triple(x => x.DistanceError, "0.000"),-21} {Triple(x => x.DistancePercent, "0.0"),-19} {Triple(x => x.RotationError, "0.0"),-22} {Triple(x => x.YawError, "0.0")}");
+            $"{bin,-10} {source,-15} {s.Length,4}   {Triple(x => x.DistanceError, "0.000"),-23} {Triple(x => x.DistancePercent, "0.0"),-21} {Triple(x => x.RotationError, "0.0"),-23} {Triple(x => x.YawError, "0.0")}");
     }
 
     public static int BinOf(double distance)
