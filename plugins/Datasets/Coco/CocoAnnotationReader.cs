@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Pose;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
 
@@ -8,7 +9,8 @@ namespace NanoDet.Datasets.Coco;
 /// <summary>
 /// Reads COCO detection JSON with four corners per annotation (docs/reference.md#coco-annotations): <c>points</c> (8 numbers) first, else
 /// <c>keypoints</c> with 8 values or 12 as (x, y, v) triplets (docs/reference.md#coco-annotations); <c>iscrowd</c> or <c>ignore</c> marks
-/// a crowd region; <c>area</c> is kept for the evaluator. A malformed file is an error naming file and line; bad
+/// a crowd region; <c>area</c> is kept for the evaluator; an optional <c>pose</c> (<see cref="PoseJson"/>) is the
+/// object's true 3-D pose. A malformed file is an error naming file and line; bad
 /// entries are skipped with <c>file:images[i]</c> / <c>file:annotations[i]</c> locations.
 /// </summary>
 public static class CocoAnnotationReader
@@ -151,7 +153,21 @@ public static class CocoAnnotationReader
                     continue;
                 }
                 var raw = ReadObject(a, label, order, at, builder.Skips);
-                if (raw is not null) builder.AddObject(raw, img.W, img.H, at, objects[imageId]);
+                if (raw is null) continue;
+                ObjectPose? pose = null;
+                if (a.TryGetProperty(PoseJson.Key, out var pe) && pe.ValueKind != JsonValueKind.Null)
+                {
+                    if (!PoseJson.TryRead(pe, out var p, out var poseError))
+                    {
+                        builder.Skips.Skip(at, SkipReasons.InvalidNumber, poseError, false);
+                        continue;
+                    }
+                    pose = p;
+                }
+                var into = objects[imageId];
+                int before = into.Count;
+                builder.AddObject(raw, img.W, img.H, at, into);
+                if (pose is not null && into.Count > before) into[^1] = into[^1] with { Pose = pose };
             }
         }
         return checkedImages.Select(c => new ImageRecord(c.Id, c.FileName, c.Path, c.W, c.H, objects[c.Id])).ToArray();

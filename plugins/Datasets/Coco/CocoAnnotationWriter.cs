@@ -1,12 +1,14 @@
 using System.Text.Json;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Coco;
 
 /// <summary>
 /// Writes COCO detection JSON with <c>points</c> per annotation. Box width/height are written as the exact
-/// difference of the float corners, so <c>x1 + w</c> reads back as the same float <c>x2</c>.
+/// difference of the float corners, so <c>x1 + w</c> reads back as the same float <c>x2</c>. An object with a known
+/// 3-D pose (synthetic pinhole mode) also gets a <c>pose</c> object (<see cref="PoseJson"/>).
 /// </summary>
 public sealed class CocoAnnotationWriter(PointOrder order) : IDatasetWriter
 {
@@ -58,6 +60,7 @@ public sealed class CocoAnnotationWriter(PointOrder order) : IDatasetWriter
                         foreach (var v in order.ToFile(q)) Number(w, v);
                         w.WriteEndArray();
                     }
+                    if (a.Pose is { } pose) PoseJson.Write(w, pose);
                     w.WriteEndObject();
                     objects++;
                 }

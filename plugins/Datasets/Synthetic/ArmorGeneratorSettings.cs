@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Abstractions.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Synthetic;
@@ -38,6 +39,16 @@ public sealed record ArmorGeneratorSettings
     /// <summary>Fraction of plates that may be cut by the frame edge (<see cref="BorderPlacement"/>); 0 = none.</summary>
     public double BorderFraction { get; init; }
 
+    /// <summary>Pinhole mode: the camera at <see cref="Width"/> × <see cref="Height"/>; null in screen mode.</summary>
+    public CameraModel? Camera { get; init; }
+
+    /// <summary>Pinhole mode: physical plate sizes per class.</summary>
+    public PlateGeometry Plates { get; init; } = PlateGeometry.Default;
+
+    /// <summary>Pinhole mode: distance range in metres.</summary>
+    public double DistanceMin { get; init; } = 1;
+    public double DistanceMax { get; init; } = 8;
+
     /// <summary>Resolves options; errors name <paramref name="sectionPath"/>.</summary>
     public static ArmorGeneratorSettings From(SyntheticArmorOptions o, string sectionPath)
     {
@@ -51,13 +62,21 @@ public sealed record ArmorGeneratorSettings
         if (classes.Count == 0)
             throw new ConfigurationException(
                 $"{sectionPath}: no name in class_names is a colour_sticker class (e.g. B_1, R_O) within colors × numbers; nothing to generate");
+        int width = o.ImageSize is { Count: 2 } s ? s[0] : 416, height = o.ImageSize is { Count: 2 } s2 ? s2[1] : 320;
+        var camera = o.IsPinhole
+            ? (o.Camera?.Resolve($"{sectionPath}:camera", CameraModel.DefaultIndustrial) ?? CameraModel.DefaultIndustrial).ForImage(width, height, $"{sectionPath}:camera")
+            : null;
         return new ArmorGeneratorSettings
         {
+            Camera = camera,
+            Plates = o.Plates?.Resolve() ?? PlateGeometry.Default,
+            DistanceMin = o.Distance is { Count: 2 } dr ? dr[0] : 1,
+            DistanceMax = o.Distance is { Count: 2 } dr2 ? dr2[1] : 8,
             Count = o.Count,
             Seed = o.Seed,
             Split = o.Split.Trim(),
-            Width = o.ImageSize is { Count: 2 } s ? s[0] : 416,
-            Height = o.ImageSize is { Count: 2 } s2 ? s2[1] : 320,
+            Width = width,
+            Height = height,
             ClassNames = names.ToArray(),
             Classes = classes,
             ObjectsMin = o.ObjectsPerImage is { Count: 2 } op ? op[0] : 1,
@@ -83,7 +102,7 @@ public sealed record ArmorGeneratorSettings
     public string Describe()
     {
         var inv = CultureInfo.InvariantCulture;
-        return string.Join(";",
+        var line = string.Join(";",
             $"v={GeneratorVersion}", $"count={Count}", $"seed={Seed}", $"split={Split}", $"size={Width}x{Height}",
             $"names={string.Join(",", ClassNames)}", $"classes={string.Join(",", Classes.Select(c => c.Label))}",
             $"objects={ObjectsMin}-{ObjectsMax}", string.Create(inv, $"bar={BarMin:R}-{BarMax:R}"),
@@ -92,6 +111,9 @@ public sealed record ArmorGeneratorSettings
             $"distractors={DistractorsMin}-{DistractorsMax}", $"format={ImageFormat}", $"q={JpegQuality}")
             // appended only when set, so the cache keys of settings without it stay the same
             + (BorderFraction > 0 ? string.Create(inv, $";border={BorderFraction:R}") : "");
+        // screen mode adds nothing, so the default data keep their cache key
+        return Camera is null ? line : line + ";" + string.Join(";", string.Create(inv, $"camera={Camera.Fx:R},{Camera.Fy:R},{Camera.Cx:R},{Camera.Cy:R},{string.Join(",", Camera.Distortion().Select(d => d.ToString("R", inv)))}"), $"plates={Plates.Describe()}",
+            string.Create(inv, $"distance={DistanceMin:R}-{DistanceMax:R}"));
     }
 
     /// <summary>Cache folder name: readable prefix + hash of <see cref="Describe"/>.</summary>

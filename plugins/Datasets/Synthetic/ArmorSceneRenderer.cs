@@ -17,7 +17,7 @@ public sealed class ArmorSceneRenderer(ArmorGeneratorSettings settings)
     /// <summary>One plate's geometry in canonical units.</summary>
     private sealed record PlateShape(double HalfSpacing, double BarHalfWidth, double PlateHalfWidth, double PlateHalfHeight, bool Housing);
 
-    private sealed record PlacedPlate(ArmorClass Class, PlateShape Shape, PlatePose Pose, Rect2d Bounds);
+    private sealed record PlacedPlate(ArmorClass Class, PlateShape Shape, IPlateProjection Pose, Rect2d Bounds);
 
     /// <summary>The frame (BGR 8-bit, caller disposes) and its annotations.</summary>
     public (Mat Image, List<Annotation> Objects) Render(Random rng)
@@ -58,7 +58,7 @@ public sealed class ArmorSceneRenderer(ArmorGeneratorSettings settings)
         var br = p.Pose.Project(a, 0.5);
         var tr = p.Pose.Project(a, -0.5);
         var q = new Quad(F(tl), F(bl), F(br), F(tr));
-        return new Annotation(p.Class.Label, q.Bounds(), q);
+        return new Annotation(p.Class.Label, q.Bounds(), q) { Pose = p.Pose.Truth };
     }
 
     private static PointF2 F(Point2d p) => new((float)p.X, (float)p.Y);
@@ -66,6 +66,7 @@ public sealed class ArmorSceneRenderer(ArmorGeneratorSettings settings)
     /// <summary>Draws a class, a shape and a pose that fit inside the image without overlapping earlier plates.</summary>
     private PlacedPlate? Place(Random rng, List<PlacedPlate> placed)
     {
+        if (settings.Camera is not null) return PlaceThroughCamera(rng, placed);
         var cls = settings.Classes[rng.Next(settings.Classes.Count)];
         bool large = cls.Sticker is "1" or "Bb" || cls.Sticker is "3" or "4" or "5" && rng.NextDouble() < 0.2;
         double a = large ? 1.9 + 0.25 * rng.NextDouble() : 1.0 + 0.2 * rng.NextDouble();
@@ -84,6 +85,27 @@ public sealed class ArmorSceneRenderer(ArmorGeneratorSettings settings)
             var bounds = Bounds(body);
             var corners = new[] { pose.Project(-a, -0.5), pose.Project(-a, 0.5), pose.Project(a, 0.5), pose.Project(a, -0.5) };
             if (!BorderPlacement.Accepts(bounds, corners, settings.Width, settings.Height, cut)) continue;
+            if (placed.Any(p => Overlaps(p.Bounds, bounds))) continue;
+            return new PlacedPlate(cls, shape, pose, bounds);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Pinhole mode: a plate of its class's physical size (light-bar spacing / length from <c>plates</c>) at a random
+    /// 3-D pose seen by the configured camera; up to 12 poses are drawn until one fits in the image beside the others.
+    /// </summary>
+    private PlacedPlate? PlaceThroughCamera(Random rng, List<PlacedPlate> placed)
+    {
+        var cls = settings.Classes[rng.Next(settings.Classes.Count)];
+        var (width, height) = settings.Plates.SizeOf(settings.ClassNames[cls.Label]);
+        double a = width / height / 2;
+        var shape = new PlateShape(a, 0.07 + 0.04 * rng.NextDouble(), a + 0.12 + 0.12 * rng.NextDouble(), 0.8 + 0.2 * rng.NextDouble(), rng.NextDouble() < 0.65);
+        for (int attempt = 0; attempt < 12; attempt++)
+        {
+            IPlateProjection pose = PinholePlatePose.Random(rng, settings, settings.Camera!, height);
+            var bounds = Bounds(pose.Rect(-shape.PlateHalfWidth, -shape.PlateHalfHeight, shape.PlateHalfWidth, shape.PlateHalfHeight));
+            if (bounds.X < 2 || bounds.Y < 2 || bounds.X + bounds.Width > settings.Width - 2 || bounds.Y + bounds.Height > settings.Height - 2) continue;
             if (placed.Any(p => Overlaps(p.Bounds, bounds))) continue;
             return new PlacedPlate(cls, shape, pose, bounds);
         }

@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Pose;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Synthetic;
@@ -14,8 +15,11 @@ namespace NanoDet.Datasets.Synthetic;
 /// <param name="Pitch">Radians.</param>
 /// <param name="Roll">Radians.</param>
 /// <param name="Focal">Camera distance in pixels (smaller = stronger perspective).</param>
-public sealed record PlatePose(double Cx, double Cy, double BarLength, double Yaw, double Pitch, double Roll, double Focal)
+public sealed record PlatePose(double Cx, double Cy, double BarLength, double Yaw, double Pitch, double Roll, double Focal) : IPlateProjection
 {
+    /// <summary>None: this projection has no physical camera.</summary>
+    public ObjectPose? Truth => null;
+
     /// <summary>Image position of canonical point (x, y).</summary>
     public Point2d Project(double x, double y)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Synthetic;
@@ -83,6 +84,31 @@ public sealed class SyntheticArmorOptions : DatasetOptions
     [ConfigurationKeyName("distractors")]
     public List<int>? Distractors { get; set; }
 
+    /// <summary>
+    /// <c>screen</c> (default): plates placed by image size and a screen-space perspective, as always.
+    /// <c>pinhole</c>: plates of physical size (<c>plates</c>) at 3-D poses <c>distance</c> metres away, seen through
+    /// <c>camera</c> (default: a 1280×1024 industrial camera, scaled to <c>image_size</c>); each plate's true pose is
+    /// written with its annotation.
+    /// </summary>
+    [ConfigurationKeyName("projection")]
+    [RegularExpression("(?i)^(screen|pinhole)$", ErrorMessage = "must be screen or pinhole")]
+    public string Projection { get; set; } = "screen";
+
+    /// <summary>Pinhole mode: the camera (same keys as the top-level <c>camera</c> section).</summary>
+    [ConfigurationKeyName("camera")]
+    public CameraOptions? Camera { get; set; }
+
+    /// <summary>Pinhole mode: plate sizes per class (same keys as the top-level <c>plates</c> section).</summary>
+    [ConfigurationKeyName("plates")]
+    public PlateOptions? Plates { get; set; }
+
+    /// <summary>Pinhole mode: [min, max] distance camera → plate centre in metres (uniform).</summary>
+    [ConfigurationKeyName("distance")]
+    public List<double>? Distance { get; set; }
+
+    /// <summary>True in pinhole mode.</summary>
+    public bool IsPinhole => string.Equals(Projection.Trim(), "pinhole", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>jpg (default) or png.</summary>
     [ConfigurationKeyName("image_format")]
     [RegularExpression("(?i)^(jpg|png)$", ErrorMessage = "must be jpg or png")]
@@ -128,6 +154,8 @@ public sealed class SyntheticArmorOptions : DatasetOptions
             yield return new ValidationResult($"unknown colour '{badColor}' (blue, red, none, purple)", [nameof(Colors)]);
         if (Numbers is { } n && n.FirstOrDefault(x => ArmorClassScheme.StickerName(x) is null) is { } badNumber)
             yield return new ValidationResult($"unknown sticker '{badNumber}' ({string.Join(", ", ArmorClassScheme.Stickers)})", [nameof(Numbers)]);
+        if (Distance is { } dist && (dist.Count != 2 || !(dist[0] > 0) || dist[1] < dist[0] || dist[1] > 1000))
+            yield return new ValidationResult("must be [min, max] metres with 0 < min <= max <= 1000", [nameof(Distance)]);
         if (string.IsNullOrWhiteSpace(Split))
             yield return new ValidationResult("must not be empty", [nameof(Split)]);
     }

@@ -10,7 +10,7 @@ namespace NanoDet.Datasets.Synthetic;
 
 /// <summary>
 /// Writes a synthetic armor dataset folder: <c>images/NNNNNN.jpg</c>, <c>annotations.json</c> (COCO with points)
-/// and <c>generator.txt</c> (the settings line). Image i is rendered from its own seed (seed, split, i), so the
+/// and <c>generator.txt</c> (the settings line); in pinhole mode also <c>camera.yml</c>. Image i is rendered from its own seed (seed, split, i), so the
 /// bytes do not depend on the thread count. The folder appears atomically: everything is written to a temp folder
 /// beside it and renamed at the end, so an interrupted run leaves no half dataset.
 /// </summary>
@@ -19,6 +19,9 @@ public static class SyntheticGenerator
     public const string ImagesFolder = "images";
     public const string AnnotationsFile = "annotations.json";
     public const string SettingsFile = "generator.txt";
+
+    /// <summary>Pinhole mode: the camera the images were rendered with (OpenCV FileStorage YAML).</summary>
+    public const string CameraFile = "camera.yml";
 
     /// <summary>Image <paramref name="index"/>: the frame and its annotations.</summary>
     public static (Mat Image, List<Annotation> Objects) RenderOne(ArmorGeneratorSettings s, int index)
@@ -91,6 +94,7 @@ public static class SyntheticGenerator
             });
             new CocoAnnotationWriter(PointOrder.Canonical).Write(ClassTable.FromNames(s.ClassNames), records, Path.Combine(temp, AnnotationsFile));
             File.WriteAllText(Path.Combine(temp, SettingsFile), s.Describe() + "\n");
+            if (s.Camera is { } camera) Abstractions.Pose.CameraCalibrationFile.Write(Path.Combine(temp, CameraFile), camera);
             try
             {
                 Directory.Move(temp, folder);

@@ -13,4 +13,7 @@ public sealed record Annotation(int Label, Box Box, Quad? Points, bool IsCrowd =
 {
     /// <summary>The area the COCO evaluator uses for area ranges.</summary>
     public float EvalArea => Area ?? Box.Area;
+
+    /// <summary>The object's true 3-D pose when the source knows it (the synthetic generator's pinhole mode); else null.</summary>
+    public Pose.ObjectPose? Pose { get; init; }
 }

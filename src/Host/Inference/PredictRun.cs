@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
+using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
 using OpenCvSharp;
 using Spectre.Console;
@@ -14,19 +15,21 @@ namespace NanoDet.Host.Inference;
 /// annotated video in the output folder, <c>predictions.json</c>, a progress bar with frames per second, and a
 /// summary. Unreadable images or videos are reported one line each and skipped.
 /// </summary>
-public sealed class PredictRun(Detector detector, DetectionPainter painter, ClassTable classes, string outputDir, ILogger log)
+/// <remarks>With a <see cref="PoseSetup"/>, every detection with corners gets its plate pose by PnP (in the JSON) and
+/// drawn detections get their axes and distance.</remarks>
+public sealed class PredictRun(Detector detector, DetectionPainter painter, ClassTable classes, string outputDir, ILogger log, PoseSetup? pose = null)
 {
     public const string ResultsFileName = "predictions.json";
 
     /// <summary>What a run did.</summary>
-    public sealed record Summary(int Processed, int Skipped, int Detections, int Drawn, double Seconds, string ResultsPath, IReadOnlyList<string> Outputs)
+    public sealed record Summary(int Processed, int Skipped, int Detections, int Drawn, double Seconds, string ResultsPath, IReadOnlyList<string> Outputs, int Posed = 0)
     {
         public double PerSecond => Seconds > 0 ? Processed / Seconds : 0;
     }
 
     private readonly List<PredictionRecord> _records = [];
     private readonly List<string> _outputs = [];
-    private int _processed, _skipped, _detections, _drawn;
+    private int _processed, _skipped, _detections, _drawn, _posed;
 
     public Summary Run(PredictInput input, CancellationToken cancellation)
     {
@@ -37,7 +40,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
         watch.Stop();
         var results = Path.Combine(outputDir, ResultsFileName);
         PredictionJsonWriter.Write(results, _records);
-        return new Summary(_processed, _skipped, _detections, _drawn, watch.Elapsed.TotalSeconds, results, _outputs);
+        return new Summary(_processed, _skipped, _detections, _drawn, watch.Elapsed.TotalSeconds, results, _outputs, _posed);
     }
 
     private void RunImages(PredictInput input, CancellationToken cancellation)
@@ -57,8 +60,9 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
                     continue;
                 }
                 var detections = detector.Detect(image);
-                Collect(relative, null, imageId, detections);
+                var poses = Collect(relative, null, imageId, detections, image.Width, image.Height);
                 _drawn += painter.Draw(image, detections);
+                DrawPoses(image, detections, poses);
                 var target = Path.Combine(outputDir, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 if (!Cv2.ImWrite(target, image)) throw new IOException($"{target}: cannot write the annotated image");
@@ -123,8 +127,9 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
                     cancellation.ThrowIfCancellationRequested();
                     writer ??= OpenWriter(Path.GetFileNameWithoutExtension(file), fps, frame.Size());
                     var detections = detector.Detect(frame);
-                    Collect(name, index, index + 1, detections);
+                    var poses = Collect(name, index, index + 1, detections, frame.Width, frame.Height);
                     _drawn += painter.Draw(frame, detections);
+                    DrawPoses(frame, detections, poses);
                     writer.Write(frame);
                     _processed++;
                     index++;
@@ -162,11 +167,27 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
         throw new IOException($"{outputDir}: OpenCV can open no video writer (tried mp4v .mp4 and MJPG .avi)");
     }
 
-    private void Collect(string fileName, int? frame, int imageId, IReadOnlyList<Abstractions.Model.Detection> detections)
+    /// <summary>Records the detections (with their poses when there is a camera); returns the poses in detection order.</summary>
+    private Abstractions.Pose.ObjectPose?[] Collect(string fileName, int? frame, int imageId, IReadOnlyList<Abstractions.Model.Detection> detections, int width, int height)
     {
-        foreach (var d in detections)
-            _records.Add(new PredictionRecord(fileName, frame, CocoResultRecord.From(imageId, d, classes)));
+        var poses = new Abstractions.Pose.ObjectPose?[detections.Count];
+        for (int i = 0; i < detections.Count; i++)
+        {
+            var d = detections[i];
+            if (pose is not null && d.Points is { } q) poses[i] = pose.Solve(d.Label, q, width, height);
+            _records.Add(new PredictionRecord(fileName, frame, CocoResultRecord.From(imageId, d, classes), poses[i]));
+            if (poses[i] is not null) _posed++;
+        }
         _detections += detections.Count;
+        return poses;
+    }
+
+    private void DrawPoses(Mat image, IReadOnlyList<Abstractions.Model.Detection> detections, Abstractions.Pose.ObjectPose?[] poses)
+    {
+        if (pose is null) return;
+        for (int i = 0; i < detections.Count; i++)
+            if (poses[i] is { } p && detections[i].Score >= painter.Threshold)
+                PoseOverlay.Draw(image, detections[i], p, pose.CameraFor(image.Width, image.Height), pose.PlateSize(detections[i].Label).Height);
     }
 
     /// <summary>A live bar on a terminal (items/s in the description); without one, the work runs silently and the summary reports.</summary>

@@ -2,5 +2,8 @@ using NanoDet.Abstractions.Evaluation;
 
 namespace NanoDet.Host.Inference;
 
-/// <summary>One line of <c>predictions.json</c>: a COCO result (with points) plus the file it came from and, for a video, the frame.</summary>
-public sealed record PredictionRecord(string FileName, int? Frame, CocoResultRecord Result);
+/// <summary>
+/// One line of <c>predictions.json</c>: a COCO result (with points) plus the file it came from, for a video the
+/// frame, and with a camera the plate's pose solved from the corners.
+/// </summary>
+public sealed record PredictionRecord(string FileName, int? Frame, CocoResultRecord Result, Abstractions.Pose.ObjectPose? Pose = null);

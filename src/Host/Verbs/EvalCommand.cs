@@ -8,6 +8,7 @@ using NanoDet.Host.Data;
 using NanoDet.Host.Evaluation;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Plugins;
+using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,8 @@ namespace NanoDet.Host.Verbs;
 /// <c>nanodet eval --checkpoint CKPT [--json OUT] [--plots DIR]</c>: runs the checkpoint (its embedded config,
 /// overridable from the command line) on the configured <c>data:val</c> split and evaluates it the same way.
 /// The evaluator is the <c>evaluator</c> plugin of the configuration (default <c>CocoDetectionEvaluator</c>).
+/// With a camera (<c>--camera</c>, <c>camera:file</c>, or a synthetic <c>data:val</c> in pinhole mode) and ground
+/// truth with poses or corners, the checkpoint mode adds the pose-error table (<see cref="PoseEvaluation"/>).
 /// </summary>
 public static class EvalCommand
 {
@@ -32,8 +35,9 @@ public static class EvalCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Evaluate a checkpoint (.safetensors, .pth, .ckpt) on the configured data:val split", HelpName = "CKPT" };
         var json = new Option<string?>("--json") { Description = "Also write the metrics, per-class AP and corner metrics as JSON", HelpName = "OUT" };
         var plots = new Option<string?>("--plots") { Description = "Write PR curves and the corner-error histogram (PNG) into this folder", HelpName = "DIR" };
+        var camera = new Option<string?>("--camera") { Description = "With --checkpoint: camera calibration for the pose errors (default: camera:file, else the pinhole camera of a synthetic data:val)", HelpName = "CAM.yml" };
         var cmd = new Command("eval", "COCO mAP (pycocotools semantics), per-class AP and corner metrics of COCO-format detections");
-        foreach (var o in new[] { annotations, detections, checkpoint, json, plots }) cmd.Options.Add(o);
+        foreach (var o in new[] { annotations, detections, checkpoint, json, plots, camera }) cmd.Options.Add(o);
 
         cmd.SetAction((parse, ct) =>
         {
@@ -43,11 +47,13 @@ public static class EvalCommand
                 if (gt is not null || dt is not null)
                     return Task.FromResult(Usage("use either --checkpoint or --annotations with --detections, not both"));
                 return runner.RunAsync(parse, "eval", logToFile: true,
-                    (services, token) => Task.FromResult(EvaluateCheckpoint(services, ckpt, parse.GetValue(json), parse.GetValue(plots), token)),
+                    (services, token) => Task.FromResult(EvaluateCheckpoint(services, ckpt, parse.GetValue(json), parse.GetValue(plots), parse.GetValue(camera), token)),
                     embeddedFrom: _ => ckpt);
             }
             if (gt is null || dt is null)
                 return Task.FromResult(Usage("eval needs --annotations GT.json and --detections DETS.json"));
+            if (parse.GetValue(camera) is not null)
+                return Task.FromResult(Usage("--camera works with --checkpoint (pose errors need the dataset's records)"));
 
             return runner.RunAsync(parse, "eval", logToFile: false, (services, _) =>
             {
@@ -76,7 +82,7 @@ public static class EvalCommand
         return cmd;
     }
 
-    private static int EvaluateCheckpoint(IServiceProvider services, string checkpoint, string? jsonPath, string? plots, CancellationToken cancellation)
+    private static int EvaluateCheckpoint(IServiceProvider services, string checkpoint, string? jsonPath, string? plots, string? cameraFile, CancellationToken cancellation)
     {
         var config = services.GetRequiredService<IConfiguration>();
         var resolver = services.GetRequiredService<IPluginResolver>();
@@ -91,7 +97,10 @@ public static class EvalCommand
             throw new ConfigurationException(
                 $"data:val: {validation.Dataset.Classes.Count} classes, but the checkpoint's head has {model.Layout.NumClasses}");
         var plotDir = Path.GetFullPath(plots ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "eval"));
-        var report = validation.Evaluate(model, device, plotDir, cancellation);
+        var pose = PoseSetup.ForSplit(config, "data:val", validation.Dataset.Classes.Names, cameraFile);
+        var detections = validation.Runner.Run(model, validation.Loader, device, cancellation);
+        var report = validation.Evaluator.Evaluate(new EvaluationInput(validation.Dataset.Classes, validation.Dataset.Images, detections), plotDir);
+        if (pose is not null) report = AddPose(report, pose, validation.Dataset.Images, detections, plotDir);
         Console.Out.Write(report.Text);
         foreach (var f in report.Files) Console.Out.WriteLine($"plot: {f}");
         if (jsonPath is not null)
@@ -105,6 +114,19 @@ public static class EvalCommand
             Console.Out.WriteLine($"metrics: {Path.GetFullPath(jsonPath)}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>The pose table, metrics and plot appended to the report (see <see cref="PoseEvaluation"/>).</summary>
+    private static EvaluationReport AddPose(EvaluationReport report, PoseSetup pose, IReadOnlyList<Abstractions.Data.ImageRecord> images,
+        IReadOnlyList<ImageDetection> detections, string plotDir)
+    {
+        var result = new PoseEvaluation(pose).Compute(images, detections);
+        if (result.GroundTruthWithPose == 0) return report;
+        var metrics = new Dictionary<string, double>(report.Metrics);
+        foreach (var (k, v) in PoseEvaluation.Metrics(result)) metrics[k] = v;
+        var files = report.Files.ToList();
+        if (PoseErrorPlot.Save(result, plotDir) is { } png) files.Add(png);
+        return report with { Metrics = metrics, Text = report.Text + PoseEvaluation.Table(result, pose), Files = files };
     }
 
     private static int Usage(string message)

@@ -11,13 +11,14 @@ using NanoDet.Host.Data;
 using NanoDet.Host.Evaluation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
+using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
 
 namespace NanoDet.Host.Verbs;
 
 /// <summary>
 /// <c>nanodet predict --checkpoint CKPT --input IMG|DIR|VIDEO [--output DIR] [--backend auto|torch|opencv|onnxruntime]
-/// [--onnx FILE] [--draw-threshold 0.35]</c>: annotated images or video plus <c>predictions.json</c>. Preprocessing is
+/// [--onnx FILE] [--draw-threshold 0.35] [--camera CAM.yml]</c>: annotated images or video plus <c>predictions.json</c>. Preprocessing is
 /// the <c>data:val</c> pipeline in deterministic mode, post-processing the configured <c>postprocess</c> plugin, for
 /// every backend alike. The ONNX backends use <c>--onnx FILE</c> or export the checkpoint into the output folder.
 /// </summary>
@@ -35,9 +36,10 @@ public static class PredictCommand
         };
         backend.AcceptOnlyFromAmong(BackendChoice.Values);
         var onnx = new Option<string?>("--onnx") { Description = "ONNX file for the opencv/onnxruntime backends (default: export the checkpoint into the output folder)", HelpName = "FILE" };
+        var camera = new Option<string?>("--camera") { Description = "Camera calibration (OpenCV FileStorage YAML/XML or ROS camera_info YAML): solve each plate's pose by PnP (same as camera:file)", HelpName = "CAM.yml" };
         var threshold = new Option<float>("--draw-threshold") { Description = "Draw detections with at least this score (the JSON has all that the post-process keeps)", DefaultValueFactory = _ => 0.35f };
         var cmd = new Command("predict", "Detect objects and their four corners in images, a folder or a video; write annotated copies and predictions.json");
-        foreach (var o in new Option[] { checkpoint, input, output, backend, onnx, threshold }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, input, output, backend, onnx, threshold, camera }) cmd.Options.Add(o);
 
         cmd.SetAction((parse, ct) =>
         {
@@ -45,14 +47,14 @@ public static class PredictCommand
             return runner.RunAsync(parse, "predict", logToFile: false, (services, token) =>
             {
                 var settings = new Settings(ckpt, parse.GetValue(input)!, parse.GetValue(output), parse.GetValue(backend)!,
-                    parse.GetValue(onnx), parse.GetValue(threshold));
+                    parse.GetValue(onnx), parse.GetValue(threshold), parse.GetValue(camera));
                 return Task.FromResult(Predict(services, settings, token));
             }, embeddedFrom: _ => ckpt);
         });
         return cmd;
     }
 
-    private sealed record Settings(string Checkpoint, string Input, string? Output, string Backend, string? Onnx, float DrawThreshold);
+    private sealed record Settings(string Checkpoint, string Input, string? Output, string Backend, string? Onnx, float DrawThreshold, string? Camera);
 
     private static int Predict(IServiceProvider services, Settings settings, CancellationToken cancellation)
     {
@@ -77,13 +79,16 @@ public static class PredictCommand
         using var model = DetectorCheckpoint.Load(s.Checkpoint, config, resolver, device, log);
         var layout = model.Layout;
         var names = ModelInfo.ClassNames(config, s.Checkpoint, layout.NumClasses);
+        var pose = PoseSetup.FromConfig(config, s.Camera, names);
+        if (pose is not null)
+            log.LogInformation("pose: camera {Camera} from {Source}; plates {Plates}", pose.Camera.Describe(), pose.CameraSource, pose.Plates.Describe());
         using var backend = CreateBackend(s, model, device, config, width, height, outputDir, log);
 
         var detector = new Detector(pipeline, backend, post, layout, width, height);
         var painter = new DetectionPainter(names, s.DrawThreshold);
         log.LogInformation("predict: {Kind} {Input} ({Count} file(s)), backend {Backend}, input {W}x{H}, output {Output}",
             inputs.Kind.ToString().ToLowerInvariant(), s.Input, inputs.Files.Count, backend.Name, width, height, outputDir);
-        var run = new PredictRun(detector, painter, ClassTable.FromNames(names), outputDir, log);
+        var run = new PredictRun(detector, painter, ClassTable.FromNames(names), outputDir, log, pose);
         var summary = run.Run(inputs, cancellation);
 
         string unit = inputs.Kind == PredictInputKind.Video ? "frames" : "images";
@@ -93,6 +98,7 @@ public static class PredictCommand
             $"({summary.Drawn} drawn at score >= {s.DrawThreshold:0.##}); {summary.PerSecond:F1} {unit}/s overall, network {msPerItem:F1} ms per {unit[..^1]}"));
         foreach (var f in summary.Outputs.Take(inputs.Kind == PredictInputKind.Video ? 1 : 3)) Console.Out.WriteLine($"output: {f}");
         if (summary.Outputs.Count > 3 && inputs.Kind != PredictInputKind.Video) Console.Out.WriteLine($"output: … {summary.Outputs.Count} annotated images in {outputDir}");
+        if (pose is not null) Console.Out.WriteLine($"poses: {summary.Posed} of {summary.Detections} detections solved by PnP ({pose.CameraSource})");
         Console.Out.WriteLine($"results: {summary.ResultsPath}");
         if (summary.Processed == 0)
         {
