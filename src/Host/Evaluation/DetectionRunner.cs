@@ -16,7 +16,7 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     /// <summary>Per-batch callback: images done so far.</summary>
     public event Action<int>? BatchDone;
 
-    /// <summary>Images the last <see cref="Run"/> left out because they could not be decoded (file and reason).</summary>
+    /// <summary>Images the last run left out because they could not be decoded (file and reason).</summary>
     public IReadOnlyList<SkippedItem> Skipped { get; private set; } = [];
 
     /// <summary>Detections for every image the loader yields (epoch 0, no augmentation expected).</summary>
@@ -45,6 +45,29 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
                 var raw = output.data<float>().ToArray();
                 var geometries = batch.Samples.Select(s => new ImageGeometry(s.Warp, s.Source.Width, s.Source.Height)).ToArray();
                 var detections = postProcessor.Process(raw, batch.Count, layout, batch.Width, batch.Height, geometries);
+                for (int i = 0; i < batch.Count; i++)
+                    foreach (var d in detections[i])
+                        result.Add(new ImageDetection(batch.Samples[i].Source.Id, d));
+                done += batch.Count;
+            }
+            BatchDone?.Invoke(done);
+        }
+        return result;
+    }
+
+    /// <summary>Detections for every image the loader yields, computed by an inference backend (e.g. ONNX Runtime).</summary>
+    public List<ImageDetection> Run(Inference.IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation)
+    {
+        var result = new List<ImageDetection>();
+        int done = 0;
+        foreach (var batch in loader.Batches(0, cancellation: cancellation))
+        {
+            using (batch)
+            {
+                var input = batch.Images.contiguous().data<float>().ToArray();
+                var output = backend.Run(input, batch.Count, batch.Height, batch.Width);
+                var geometries = batch.Samples.Select(s => new ImageGeometry(s.Warp, s.Source.Width, s.Source.Height)).ToArray();
+                var detections = postProcessor.Process(output.Values, batch.Count, layout, batch.Width, batch.Height, geometries, backend.Decoded);
                 for (int i = 0; i < batch.Count; i++)
                     foreach (var d in detections[i])
                         result.Add(new ImageDetection(batch.Samples[i].Source.Id, d));

@@ -6,6 +6,7 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Data;
 using NanoDet.Host.Evaluation;
+using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Pose;
@@ -35,9 +36,15 @@ public static class EvalCommand
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Evaluate a checkpoint (.safetensors, .pth, .ckpt) on the configured data:val split", HelpName = "CKPT" };
         var json = new Option<string?>("--json") { Description = "Also write the metrics, per-class AP and corner metrics as JSON", HelpName = "OUT" };
         var plots = new Option<string?>("--plots") { Description = "Write PR curves and the corner-error histogram (PNG) into this folder", HelpName = "DIR" };
+        var backend = new Option<string>("--backend")
+        {
+            Description = "With --checkpoint: auto (onnxruntime on the CPU, torch on CUDA), torch, onnxruntime or opencv",
+            DefaultValueFactory = _ => BackendChoice.Auto,
+        };
+        backend.AcceptOnlyFromAmong(BackendChoice.Values);
         var camera = new Option<string?>("--camera") { Description = "With --checkpoint: camera calibration for the pose errors (default: camera:file, else the pinhole camera of a synthetic data:val)", HelpName = "CAM.yml" };
         var cmd = new Command("eval", "COCO mAP (pycocotools semantics), per-class AP and corner metrics of COCO-format detections");
-        foreach (var o in new[] { annotations, detections, checkpoint, json, plots, camera }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { annotations, detections, checkpoint, json, plots, camera, backend }) cmd.Options.Add(o);
 
         cmd.SetAction((parse, ct) =>
         {
@@ -47,7 +54,8 @@ public static class EvalCommand
                 if (gt is not null || dt is not null)
                     return Task.FromResult(Usage("use either --checkpoint or --annotations with --detections, not both"));
                 return runner.RunAsync(parse, "eval", logToFile: true,
-                    (services, token) => Task.FromResult(EvaluateCheckpoint(services, ckpt, parse.GetValue(json), parse.GetValue(plots), parse.GetValue(camera), token)),
+                    (services, token) => Task.FromResult(EvaluateCheckpoint(services, ckpt, parse.GetValue(json), parse.GetValue(plots), parse.GetValue(camera),
+                        parse.GetValue(backend)!, token)),
                     embeddedFrom: _ => ckpt);
             }
             if (gt is null || dt is null)
@@ -82,7 +90,8 @@ public static class EvalCommand
         return cmd;
     }
 
-    private static int EvaluateCheckpoint(IServiceProvider services, string checkpoint, string? jsonPath, string? plots, string? cameraFile, CancellationToken cancellation)
+    private static int EvaluateCheckpoint(IServiceProvider services, string checkpoint, string? jsonPath, string? plots, string? cameraFile,
+        string backendName, CancellationToken cancellation)
     {
         var config = services.GetRequiredService<IConfiguration>();
         var resolver = services.GetRequiredService<IPluginResolver>();
@@ -98,7 +107,7 @@ public static class EvalCommand
                 $"data:val: {validation.Dataset.Classes.Count} classes, but the checkpoint's head has {model.Layout.NumClasses}");
         var plotDir = Path.GetFullPath(plots ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "eval"));
         var pose = PoseSetup.ForSplit(config, "data:val", validation.Dataset.Classes.Names, cameraFile);
-        var detections = validation.Runner.Run(model, validation.Loader, device, cancellation);
+        var detections = Detect(model, validation, data, config, checkpoint, BackendChoice.Resolve(backendName, device, log), device, plotDir, log, cancellation);
         var report = validation.Evaluator.Evaluate(new EvaluationInput(validation.Dataset.Classes, validation.Dataset.Images, detections), plotDir);
         if (pose is not null) report = AddPose(report, pose, validation.Dataset.Images, detections, plotDir);
         Console.Out.Write(report.Text);
@@ -114,6 +123,27 @@ public static class EvalCommand
             Console.Out.WriteLine($"metrics: {Path.GetFullPath(jsonPath)}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Detections on the split: the TorchSharp model itself, or the exported network (symbolic batch, the loader's
+    /// padded input size) on ONNX Runtime or OpenCV DNN.
+    /// </summary>
+    private static List<ImageDetection> Detect(Abstractions.Model.DetectorModule model, ValidationSet validation, DataFactory data,
+        IConfiguration config, string checkpoint, string backendName, TorchSharp.torch.Device device, string plotDir, ILogger log,
+        CancellationToken cancellation)
+    {
+        if (backendName == BackendChoice.Torch) return validation.Runner.Run(model, validation.Loader, device, cancellation);
+        var input = data.Pipeline("data:val").Input;
+        int width = BackendChoice.RoundUp32(input.Width), height = BackendChoice.RoundUp32(input.Height);
+        Directory.CreateDirectory(plotDir);
+        var onnxPath = Path.Combine(plotDir, "model.onnx");
+        OnnxModelFile.Write(model, config, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
+        int decoded = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
+        using IInferenceBackend runner = backendName == BackendChoice.OpenCv
+            ? new OpenCvDnnBackend(onnxPath, decoded) : new OnnxRuntimeBackend(onnxPath, decoded);
+        log.LogInformation("eval: {Backend} on {Path} ({W}x{H}, symbolic batch)", runner.Name, onnxPath, width, height);
+        return validation.Runner.Run(runner, model.Layout, validation.Loader, cancellation);
     }
 
     /// <summary>The pose table, metrics and plot appended to the report (see <see cref="PoseEvaluation"/>).</summary>
