@@ -110,7 +110,7 @@ args=()
 for c in "${changes[@]}"; do args+=(--change "$c"); done
 # The official .NET images set PATH in their base layers; an imported file system has no environment of its own.
 args+=(--change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
-podman_run import "${args[@]}" --message "nanodet (registry-free build, $(git rev-parse --short HEAD 2>/dev/null || echo unknown))" \
+podman_run import --quiet "${args[@]}" --message "nanodet (registry-free build, $(git rev-parse --short HEAD 2>/dev/null || echo unknown))" \
   "$image_tar" "$tag" >/dev/null
 rm -f "$image_tar"
 step "built $tag: $(podman_run image inspect --format '{{.Size}}' "$tag" | numfmt --to=iec) ($(printf '%s; ' "${changes[@]}"))"
