@@ -18,10 +18,12 @@ COPY plugins/Backbones/*.csproj plugins/Backbones/
 COPY plugins/Heads/*.csproj plugins/Heads/
 COPY plugins/Datasets/*.csproj plugins/Datasets/
 COPY plugins/Evaluators/*.csproj plugins/Evaluators/
-RUN dotnet restore src/Host/NanoDet.Host.csproj -p:NanoDetTorchBackend=${TORCH_BACKEND}
+RUN dotnet restore src/Host/NanoDet.Host.csproj -r linux-x64 -p:NanoDetTorchBackend=${TORCH_BACKEND}
 COPY . .
 # Publishing runs build/Libtorch.targets, which marks GLIBCXX_3.4.32 weak in the published libLibTorchSharp.so.
-RUN dotnet publish src/Host/NanoDet.Host.csproj -c Release --no-restore -o /app -p:NanoDetTorchBackend=${TORCH_BACKEND}
+# For linux-x64 only: without a runtime identifier the publish also carries the native libraries of every other
+# platform its packages support (995 MiB instead of 652 MiB; README "Container").
+RUN dotnet publish src/Host/NanoDet.Host.csproj -c Release --no-restore -r linux-x64 --self-contained false -o /app -p:NanoDetTorchBackend=${TORCH_BACKEND}
 
 # The runtime stage is also the configuration scripts/container-build.sh gives its registry-free image (it reads the
 # ENV, VOLUME, WORKDIR, ENTRYPOINT and CMD lines below): keep each of them on one line.
