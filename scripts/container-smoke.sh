@@ -64,8 +64,15 @@ tiny=(--set device=cpu --set device:workers_per_gpu=1 --set device:batchsize_per
       --set schedule:warmup:steps=2 --set log:interval=1 --set evaluator:plots=false)
 
 step "image facts"
+# mib BYTES: mebibytes with one decimal.
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 size=$(podman_run image inspect --format '{{.Size}}' "$image")
-ok "image size $(numfmt --to=iec --suffix=B "$size") ($size bytes)"
+ok "image size $(mib "$size") ($size bytes)"
+publish=$repo/out/container/publish
+rootfs_tar=$(ls -t "$repo"/out/container/rootfs-*.tar 2>/dev/null | head -n 1)
+if [ -d "$publish" ] && [ -n "$rootfs_tar" ]; then
+  ok "of which the self-contained publish $(mib "$(du -sb "$publish" | cut -f1)"), the Debian root filesystem $(mib "$(stat -c %s "$rootfs_tar")")"
+fi
 check "entry point runs: --help" run "$image" --help
 # best_ms COMMAND...: the shortest of three wall times of COMMAND, in milliseconds.
 best_ms() {
@@ -78,7 +85,7 @@ best_ms() {
 }
 ok "start-up: 'podman run --rm $image --help' best of 3: $(best_ms run "$image" --help) ms"
 ok "of which the container: 'podman run --rm --entrypoint /bin/true $image' best of 3: $(best_ms run --entrypoint /bin/true "$image") ms"
-app=$repo/out/container/publish$(dockerfile_app_dir Dockerfile)
+app=$publish$(dockerfile_app_dir Dockerfile)
 if [ -x "$app/nanodet" ]; then
   ok "same publish on the host: '${app#"$repo/"}/nanodet --help' best of 3: $(best_ms "$app/nanodet" --help) ms"
 fi
