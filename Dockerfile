@@ -22,7 +22,7 @@ RUN dotnet restore src/Host/NanoDet.Host.csproj -r linux-x64 -p:NanoDetTorchBack
 COPY . .
 # Publishing runs build/Libtorch.targets, which marks GLIBCXX_3.4.32 weak in the published libLibTorchSharp.so.
 # For linux-x64 only: without a runtime identifier the publish also carries the native libraries of every other
-# platform its packages support (995 MiB instead of 652 MiB; README "Container").
+# platform its packages support (994 MiB instead of 652 MiB; README "Container").
 RUN dotnet publish src/Host/NanoDet.Host.csproj -c Release --no-restore -r linux-x64 --self-contained false -o /app -p:NanoDetTorchBackend=${TORCH_BACKEND}
 
 # The runtime stage is also the configuration scripts/container-build.sh gives its registry-free image (it reads the
