@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --tag) tag=${2:?--tag needs a name}; shift 2 ;;
     --fresh-rootfs) fresh=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "container-build: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -87,6 +87,7 @@ EOF
   for v in $volumes $workdir; do mkdir -p "$rootfs$v"; done
   step "packing the root filesystem"
   tar --numeric-owner -C "$rootfs" --exclude='./dev/*' --exclude='./proc/*' --exclude='./sys/*' -cf "$rootfs_tar.partial" .
+  rm -f "$work"/rootfs-*.tar   # earlier recipes' tarballs
   mv "$rootfs_tar.partial" "$rootfs_tar"
   rm -rf "$rootfs"
 else
