@@ -28,7 +28,7 @@ RUN dotnet publish src/Host/NanoDet.Host.csproj -c Release --no-restore -r linux
 # The runtime stage is also the configuration scripts/container-build.sh gives its registry-free image (it reads the
 # ENV, VOLUME, WORKDIR, ENTRYPOINT and CMD lines below): keep each of them on one line.
 FROM mcr.microsoft.com/dotnet/runtime:10.0-noble AS runtime
-# The native packages (libgtk-3, linked by OpenCV's highgui) are owned by this script, which both build paths run.
+# The native packages OpenCV's library links (libgtk-3, libdrm, libatomic) are owned by this script; both build paths run it.
 COPY scripts/install-native-deps.sh /tmp/install-native-deps.sh
 RUN /tmp/install-native-deps.sh && rm -rf /var/lib/apt/lists/* /tmp/install-native-deps.sh
 COPY --from=build /app /app

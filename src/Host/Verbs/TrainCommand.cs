@@ -44,14 +44,11 @@ public static class TrainCommand
             bool resuming = parse.GetResult(resume) is not null;
             bool resumeIfPresent = parse.GetValue(autoResume);
             string? explicitPath = parse.GetValue(resume);
+            static string LastResume(IConfiguration c) => Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
             string? ResumePath(IConfiguration c)
             {
-                if (resuming) return explicitPath ?? Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
-                if (resumeIfPresent)
-                {
-                    var last = Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
-                    if (File.Exists(last)) return last;
-                }
+                if (resuming) return explicitPath ?? LastResume(c);
+                if (resumeIfPresent && File.Exists(LastResume(c))) return LastResume(c);
                 var fromConfig = c["schedule:resume"];
                 return string.IsNullOrWhiteSpace(fromConfig) ? null : fromConfig;
             }
