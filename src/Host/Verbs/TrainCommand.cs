@@ -12,9 +12,11 @@ using Spectre.Console;
 namespace NanoDet.Host.Verbs;
 
 /// <summary>
-/// <c>nanodet train [--resume [FILE]]</c>: trains with the merged configuration (the default profile trains on the
-/// built-in synthetic armor data). <c>--resume</c> continues from <c>save_dir/resume_last.safetensors</c> or FILE,
-/// with the configuration stored in it (command-line options still win).
+/// <c>nanodet train [--resume [FILE] | --auto-resume]</c>: trains with the merged configuration (the default profile
+/// trains on the built-in synthetic armor data). <c>--resume</c> continues from <c>save_dir/resume_last.safetensors</c>
+/// or FILE, with the configuration stored in it (command-line options still win). <c>--auto-resume</c> continues from
+/// <c>save_dir/resume_last.safetensors</c> when it exists and starts a new run otherwise: one command for a job that
+/// a scheduler restarts (a Kubernetes Job's retries).
 /// </summary>
 public static class TrainCommand
 {
@@ -25,15 +27,28 @@ public static class TrainCommand
             Description = "Continue a run: from FILE, or from save_dir/resume_last.safetensors when no FILE is given",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var autoResume = new Option<bool>("--auto-resume")
+        {
+            Description = "Continue from save_dir/resume_last.safetensors when it exists, else start a new run (for jobs that get restarted)",
+        };
         var cmd = new Command("train", "Train a detector (default: built-in synthetic armor data on CPU)");
         cmd.Options.Add(resume);
+        cmd.Options.Add(autoResume);
+        cmd.Validators.Add(r =>
+        {
+            if (r.GetResult(resume) is not null && r.GetValue(autoResume))
+                r.AddError("train: use either --resume or --auto-resume, not both");
+        });
         cmd.SetAction((parse, ct) =>
         {
             bool resuming = parse.GetResult(resume) is not null;
+            bool resumeIfPresent = parse.GetValue(autoResume);
             string? explicitPath = parse.GetValue(resume);
+            static string LastResume(IConfiguration c) => Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
             string? ResumePath(IConfiguration c)
             {
-                if (resuming) return explicitPath ?? Path.Combine(NanoDetHostFactory.SaveDir(c), "resume_last.safetensors");
+                if (resuming) return explicitPath ?? LastResume(c);
+                if (resumeIfPresent && File.Exists(LastResume(c))) return LastResume(c);
                 var fromConfig = c["schedule:resume"];
                 return string.IsNullOrWhiteSpace(fromConfig) ? null : fromConfig;
             }
