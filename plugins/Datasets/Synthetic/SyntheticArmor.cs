@@ -1,3 +1,4 @@
+using NanoDet.Abstractions.Runtime;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
@@ -42,37 +43,6 @@ public sealed class SyntheticArmor : PluginFactory<SyntheticArmorOptions, IDetec
     /// folder (<c>$XDG_CACHE_HOME</c> or <c>~/.cache</c>, LocalApplicationData on Windows)/nanodet/synthetic, else
     /// <c>.cache/nanodet/synthetic</c> in the working directory.
     /// </summary>
-    public static string CacheRoot(string? configured)
-    {
-        if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(configured);
-        var env = Environment.GetEnvironmentVariable("NANODET_CACHE");
-        if (!string.IsNullOrWhiteSpace(env)) return Path.Combine(Path.GetFullPath(env), "synthetic");
-        string? user = null;
-        if (OperatingSystem.IsWindows())
-            user = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
-        else
-        {
-            var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            user = !string.IsNullOrWhiteSpace(xdg) ? xdg : string.IsNullOrWhiteSpace(home) ? null : Path.Combine(home, ".cache");
-        }
-        if (user is not null && IsWritable(user)) return Path.Combine(user, "nanodet", "synthetic");
-        return Path.GetFullPath(Path.Combine(".cache", "nanodet", "synthetic"));
-    }
-
-    private static bool IsWritable(string folder)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".nanodet-probe-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static string CacheRoot(string? configured) =>
+        !string.IsNullOrWhiteSpace(configured) ? Path.GetFullPath(configured) : UserCacheFolder.Resolve("synthetic");
 }

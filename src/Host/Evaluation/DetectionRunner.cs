@@ -23,51 +23,44 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     public List<ImageDetection> Run(DetectorModule model, IBatchLoader loader, Device device, CancellationToken cancellation)
     {
         model.eval();
-        var layout = model.Layout;
+        using var _ = no_grad();
+        return Collect(model.Layout, loader, batch =>
+        {
+            using var quiet = GcQuietRegion.Enter();
+            using var scope = NewDisposeScope();
+            var output = model.forward(batch.Images.to(device)).cpu().contiguous();
+            return (output.data<float>().ToArray(), false);
+        }, cancellation);
+    }
+
+    /// <summary>Detections for every image the loader yields, computed by an inference backend (e.g. ONNX Runtime).</summary>
+    public List<ImageDetection> Run(Inference.IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation) =>
+        Collect(layout, loader, batch =>
+        {
+            var input = batch.Images.contiguous().data<float>().ToArray();
+            return (backend.Run(input, batch.Count, batch.Height, batch.Width).Values, backend.Decoded);
+        }, cancellation);
+
+    /// <summary>
+    /// The loop both runners share: skipped images are recorded, empty batches passed over, and each batch's raw
+    /// output ([B, N, K] row-major, or the decoded variant) post-processed back to original-image pixels.
+    /// </summary>
+    private List<ImageDetection> Collect(HeadLayout layout, IBatchLoader loader,
+        Func<DetectionBatch, (float[] Raw, bool Decoded)> run, CancellationToken cancellation)
+    {
         var result = new List<ImageDetection>();
         var skipped = new List<SkippedItem>();
         Skipped = skipped;
         int done = 0;
-        using var _ = no_grad();
-        foreach (var batch in loader.Batches(0, cancellation: cancellation))
-        {
-            skipped.AddRange(batch.Skipped);
-            if (batch.Count == 0)
-            {
-                batch.Dispose();
-                continue;
-            }
-            using (batch)
-            using (GcQuietRegion.Enter())
-            using (var scope = NewDisposeScope())
-            {
-                var output = model.forward(batch.Images.to(device)).cpu().contiguous();
-                var raw = output.data<float>().ToArray();
-                var geometries = batch.Samples.Select(s => new ImageGeometry(s.Warp, s.Source.Width, s.Source.Height)).ToArray();
-                var detections = postProcessor.Process(raw, batch.Count, layout, batch.Width, batch.Height, geometries);
-                for (int i = 0; i < batch.Count; i++)
-                    foreach (var d in detections[i])
-                        result.Add(new ImageDetection(batch.Samples[i].Source.Id, d));
-                done += batch.Count;
-            }
-            BatchDone?.Invoke(done);
-        }
-        return result;
-    }
-
-    /// <summary>Detections for every image the loader yields, computed by an inference backend (e.g. ONNX Runtime).</summary>
-    public List<ImageDetection> Run(Inference.IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation)
-    {
-        var result = new List<ImageDetection>();
-        int done = 0;
         foreach (var batch in loader.Batches(0, cancellation: cancellation))
         {
             using (batch)
             {
-                var input = batch.Images.contiguous().data<float>().ToArray();
-                var output = backend.Run(input, batch.Count, batch.Height, batch.Width);
+                skipped.AddRange(batch.Skipped);
+                if (batch.Count == 0) continue;
+                var (raw, decoded) = run(batch);
                 var geometries = batch.Samples.Select(s => new ImageGeometry(s.Warp, s.Source.Width, s.Source.Height)).ToArray();
-                var detections = postProcessor.Process(output.Values, batch.Count, layout, batch.Width, batch.Height, geometries, backend.Decoded);
+                var detections = postProcessor.Process(raw, batch.Count, layout, batch.Width, batch.Height, geometries, decoded);
                 for (int i = 0; i < batch.Count; i++)
                     foreach (var d in detections[i])
                         result.Add(new ImageDetection(batch.Samples[i].Source.Id, d));
