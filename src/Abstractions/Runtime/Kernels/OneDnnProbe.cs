@@ -33,6 +33,12 @@ public static class OneDnnProbe
     /// </summary>
     public static Func<string, ProcessStartInfo?> ChildLauncher { get; set; } = DefaultLauncher;
 
+    /// <summary>
+    /// Told one line when a probe actually runs (seconds of work on a machine's first use); standard error by default,
+    /// since this happens before any logging is set up.
+    /// </summary>
+    public static Action<string> Notice { get; set; } = line => Console.Error.WriteLine(line);
+
     /// <summary>Seconds a child may take before it counts as failed.</summary>
     public static int ChildTimeoutSeconds { get; set; } = 120;
 
@@ -46,6 +52,7 @@ public static class OneDnnProbe
         return UserCacheFolder.WithLock(path, TimeSpan.FromSeconds(ChildTimeoutSeconds * Levels.Count), () =>
         {
             if (!reprobe && TryRead(path) is { } cached) return cached with { Source = "cached probe", CachePath = path };
+            Notice($"checking oneDNN's CPU convolution kernels against float64 (once per CPU and libtorch version; result cached in {path})");
             var result = Probe();
             if (result.Source == "probe")
             {
