@@ -137,7 +137,8 @@ if [ -n "$val_images" ]; then
     --checkpoint /work/workspace/train/model_best/model_best.safetensors \
     --input /work/data/images --output /work/workspace/predict >"$work/predict.log" 2>&1; rc=$?
   n_in=$(find "$val_images" -maxdepth 1 -type f | wc -l)
-  n_out=$(find "$work/workspace/predict" -maxdepth 1 -type f ! -name '*.json' 2>/dev/null | wc -l)
+  # annotated copies only (predict also writes predictions.json and, with an ONNX backend, the exported model.onnx)
+  n_out=$(find "$work/workspace/predict" -maxdepth 1 -type f ! -name '*.json' ! -name '*.onnx' 2>/dev/null | wc -l)
   if [ "$rc" -eq 0 ] && [ -s "$work/workspace/predict/predictions.json" ] && [ "$n_out" -eq "$n_in" ]; then
     ok "predict exit 0: predictions.json and $n_out annotated images for $n_in inputs"
   else
