@@ -7,6 +7,8 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Abstractions.Runtime;
 using NanoDet.Abstractions.Runtime.Kernels;
 using NanoDet.Host.Cli;
+using NanoDet.Host.Data;
+using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
@@ -65,8 +67,9 @@ public static class KernelsCommand
 
         manual_seed(0);
         using var model = DetectorBuilder.Build(config, services.GetRequiredService<IPluginResolver>());
-        var size = config.GetSection("data:train:input_size").GetChildren().Select(c => int.Parse(c.Value!, CultureInfo.InvariantCulture)).ToArray();
-        if (size.Length != 2) size = [320, 320];
+        // The network input the loader pads the configured training input to (the pipeline owns input_size).
+        var input = new DataFactory(config, services.GetRequiredService<IPluginResolver>(), log).Pipeline("data:train").Input;
+        int[] size = [BackendChoice.RoundUp32(input.Width), BackendChoice.RoundUp32(input.Height)];
         int trainBatch = batchOverride ?? OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).BatchSizePerGpu;
         if (!inferenceOnly)
         {

@@ -30,6 +30,7 @@ public class ModelConvKernelTests
         var failures = new List<string>();
         foreach (var call in calls)
         {
+            using var callScope = NewDisposeScope();
             var problem = ConvCheck.Create(call, Math.Min(call.Batch, 2), seed: 3);
             foreach (var kernel in ConvKernelSelector.BuiltInKernels().Where(k => k.Supports(call)))
             {

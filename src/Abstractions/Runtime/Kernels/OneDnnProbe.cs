@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 
 namespace NanoDet.Abstractions.Runtime.Kernels;
@@ -193,6 +192,4 @@ public static class OneDnnProbe
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
         WriteIndented = false,
     };
-
-    internal static string Format(double value) => value.ToString("E1", CultureInfo.InvariantCulture);
 }

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace NanoDet.Abstractions.Runtime.Kernels;
 
 /// <summary>
@@ -28,6 +30,7 @@ public static class OneDnnProbeCases
         {
             var geometry = new ConvGeometry(c.In, c.Out, c.Kernel, c.Kernel, c.Stride, c.Stride, c.Kernel / 2, c.Kernel / 2, 1, 1, c.Groups, false);
             var call = new ConvCall(geometry, 4, 20, 24, c.ChannelsLast, Training: true);
+            using var scope = NewDisposeScope(); // the case's float64 problem and results, freed before the next
             var error = ConvCheck.Create(call, 4, seed: 7).Error(libtorch);
             if (double.IsNaN(error) || error > worst)
             {
