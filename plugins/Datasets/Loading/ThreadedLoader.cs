@@ -97,6 +97,9 @@ public sealed class ThreadedLoader : IBatchLoader
         {
             for (int taken = 0; taken < count; taken++)
             {
+                // Task.Wait returns a finished batch without looking at the token: check it, so nothing is handed
+                // out after the caller cancelled, however far the workers ran ahead.
+                cancellation.ThrowIfCancellationRequested();
                 var task = results[taken].Task;
                 try
                 {
