@@ -13,6 +13,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
 COPY src/Abstractions/*.csproj src/Abstractions/
+COPY src/Compute/*.csproj src/Compute/
 COPY src/Host/*.csproj src/Host/
 COPY plugins/Backbones/*.csproj plugins/Backbones/
 COPY plugins/Heads/*.csproj plugins/Heads/

@@ -22,5 +22,5 @@ if (chosen is null)
 // The same libtorch set-up as the nanodet host (probed oneDNN level before any convolution, NNPACK off).
 NanoDet.Host.Runtime.TorchRuntime.EnsureLoaded();
 var isa = NanoDet.Host.Runtime.TorchRuntime.KernelIsa;
-Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}; convolutions: {NanoDet.Abstractions.Runtime.Kernels.ConvKernelSelector.Shared.Mode}");
+Console.WriteLine($"# {chosen.Name} — {Measure.MachineLine()}; oneDNN kernels up to {isa}; convolutions: {NanoDet.Compute.Kernels.ConvKernelSelector.Shared.Mode}");
 return chosen.Run(args.Skip(1).ToArray());

@@ -1,9 +1,10 @@
+using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;

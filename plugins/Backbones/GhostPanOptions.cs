@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 
 namespace NanoDet.Backbones;
 
@@ -59,8 +59,8 @@ public sealed class GhostPanOptions : IValidatableObject
             yield return new ValidationResult("must be odd (same-size padding)", [nameof(KernelSize)]);
         if ((int)(OutChannels * Expand) < 1)
             yield return new ValidationResult("out_channels·expand must be at least 1", [nameof(Expand)]);
-        if (Activation is not null && !Abstractions.Layers.Activation.IsKnown(Activation))
+        if (Activation is not null && !Compute.Layers.Activation.IsKnown(Activation))
             yield return new ValidationResult(
-                $"unknown activation; available: {string.Join(", ", Abstractions.Layers.Activation.Names)}", [nameof(Activation)]);
+                $"unknown activation; available: {string.Join(", ", Compute.Layers.Activation.Names)}", [nameof(Activation)]);
     }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 
 namespace NanoDet.Backbones;
 
@@ -38,8 +38,8 @@ public sealed class ShuffleNetV2Options : IValidatableObject
     {
         if (OutStages is not null && (OutStages.Length == 0 || OutStages.Any(s => s is < 2 or > 4)))
             yield return new ValidationResult("must be a non-empty subset of [2, 3, 4]", [nameof(OutStages)]);
-        if (!Abstractions.Layers.Activation.IsKnown(Activation))
+        if (!Compute.Layers.Activation.IsKnown(Activation))
             yield return new ValidationResult(
-                $"unknown activation; available: {string.Join(", ", Abstractions.Layers.Activation.Names)}", [nameof(Activation)]);
+                $"unknown activation; available: {string.Join(", ", Compute.Layers.Activation.Names)}", [nameof(Activation)]);
     }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 
 namespace NanoDet.Heads;
 
@@ -78,8 +78,8 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
             yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
         if (KernelSize % 2 == 0)
             yield return new ValidationResult("must be odd (same-size padding)", [nameof(KernelSize)]);
-        if (Activation is not null && !Abstractions.Layers.Activation.IsKnown(Activation))
+        if (Activation is not null && !Compute.Layers.Activation.IsKnown(Activation))
             yield return new ValidationResult(
-                $"unknown activation; available: {string.Join(", ", Abstractions.Layers.Activation.Names)}", [nameof(Activation)]);
+                $"unknown activation; available: {string.Join(", ", Compute.Layers.Activation.Names)}", [nameof(Activation)]);
     }
 }

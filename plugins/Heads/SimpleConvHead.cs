@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 
 namespace NanoDet.Heads;
 
@@ -52,8 +52,8 @@ public sealed class SimpleConvHeadOptions : IValidatableObject
     {
         if (Strides is not null && (Strides.Length == 0 || Strides.Any(s => s < 1)))
             yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
-        if (Activation is not null && !Abstractions.Layers.Activation.IsKnown(Activation))
+        if (Activation is not null && !Compute.Layers.Activation.IsKnown(Activation))
             yield return new ValidationResult(
-                $"unknown activation; available: {string.Join(", ", Abstractions.Layers.Activation.Names)}", [nameof(Activation)]);
+                $"unknown activation; available: {string.Join(", ", Compute.Layers.Activation.Names)}", [nameof(Activation)]);
     }
 }

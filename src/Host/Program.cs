@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using NanoDet.Abstractions.Runtime;
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Runtime;
+using NanoDet.Compute.Kernels;
 using NanoDet.Host.Cli;
 
 // A oneDNN probe child (started by the probe below on a machine without a cached result): check and exit.

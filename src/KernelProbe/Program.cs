@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Kernels;
 
 // nanodet-kernel-probe __onednn-probe LEVEL: checks libtorch's convolutions at the oneDNN level set in this process's
 // environment and prints one result line (see OneDnnProbe).

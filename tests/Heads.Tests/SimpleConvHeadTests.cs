@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests;

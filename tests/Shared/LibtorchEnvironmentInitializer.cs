@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using NanoDet.Abstractions.Runtime;
+using NanoDet.Compute.Runtime;
 
 namespace NanoDet.Tests.Shared;
 

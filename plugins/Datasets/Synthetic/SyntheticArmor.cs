@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Runtime;
+using NanoDet.Compute.Runtime;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;

@@ -1,4 +1,3 @@
-using NanoDet.Abstractions.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -27,11 +26,12 @@ public interface IOnnxGraphBuilder
     /// <summary>Emits a module with several inputs or outputs (must be an <see cref="IOnnxExportable"/>).</summary>
     IReadOnlyList<OnnxValue> Module(nn.Module module, IReadOnlyList<OnnxValue> inputs);
 
-    /// <summary>Conv [B, Cin, H, W] → [B, Cout, H', W']; <paramref name="batchNorm"/>, when given, is folded into the weights.</summary>
-    OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null);
-
-    /// <summary>The same for TorchSharp's own Conv2d (third-party modules; zero padding only).</summary>
-    OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm = null);
+    /// <summary>
+    /// Conv [B, Cin, H, W] → [B, Cout, H', W'] for the compute library's AdaptiveConv2d or TorchSharp's own Conv2d
+    /// (third-party modules; zero padding only); <paramref name="batchNorm"/>, when given, is folded into the weights.
+    /// Any other module type throws <see cref="NotSupportedException"/>.
+    /// </summary>
+    OnnxValue Conv(OnnxValue x, nn.Module conv, BatchNorm2d? batchNorm = null);
 
     /// <summary>An activation layer (same shape); null, Identity or an empty Sequential return <paramref name="x"/> unchanged.</summary>
     OnnxValue Activation(OnnxValue x, nn.Module? activation);

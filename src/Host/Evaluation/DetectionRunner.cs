@@ -1,6 +1,7 @@
+using NanoDet.Compute.Runtime;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
@@ -146,14 +146,21 @@ public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         return x;
     }
 
-    public OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm = null)
+    public OnnxValue Conv(OnnxValue x, nn.Module conv, BatchNorm2d? batchNorm = null) => conv switch
+    {
+        AdaptiveConv2d adaptive => Conv(x, adaptive, batchNorm),
+        Conv2d plain => Conv(x, plain, batchNorm),
+        _ => throw new NotSupportedException($"{conv.GetType().Name} is not a convolution the ONNX writer knows"),
+    };
+
+    private OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm)
     {
         var g = conv.Geometry;
         return Conv(x, conv.weight, conv.bias, [g.KernelH, g.KernelW], [g.StrideH, g.StrideW], [g.PadH, g.PadW],
             [g.DilationH, g.DilationW], g.Groups, batchNorm);
     }
 
-    public OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm = null)
+    private OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm)
     {
         if (conv.padding_mode != TorchSharp.PaddingModes.Zeros)
             throw new NotSupportedException($"Conv2d with padding mode {conv.padding_mode} cannot be exported (only zeros)");

@@ -1,4 +1,5 @@
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Runtime;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Abstractions.Runtime;
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Runtime;
+using NanoDet.Compute.Kernels;
 using NanoDet.Host.Plugins;
 using TorchSharp;
 

@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Kernels;
 using System.Globalization;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;

@@ -1,7 +1,8 @@
+using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;

@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Kernels;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Runtime;
+using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 
 namespace NanoDet.Host.Tests.Cli;

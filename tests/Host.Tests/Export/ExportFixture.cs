@@ -1,4 +1,4 @@
-using NanoDet.Abstractions.Layers;
+using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Tests.Model;
 using TorchSharp;

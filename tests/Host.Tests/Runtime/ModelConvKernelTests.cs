@@ -1,5 +1,5 @@
 using NanoDet.Abstractions.Model;
-using NanoDet.Abstractions.Runtime.Kernels;
+using NanoDet.Compute.Kernels;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Model;
 using NanoDet.Host.Tests.Model;
