@@ -14,6 +14,7 @@ COPY global.json Directory.Build.props Directory.Build.targets Directory.Package
 COPY build/ build/
 COPY src/Abstractions/*.csproj src/Abstractions/
 COPY src/Compute/*.csproj src/Compute/
+COPY src/Checkpoints/*.csproj src/Checkpoints/
 COPY src/Host/*.csproj src/Host/
 COPY plugins/Backbones/*.csproj plugins/Backbones/
 COPY plugins/Heads/*.csproj plugins/Heads/

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using NanoDet.Host.Weights.PyTorch;
+using NanoDet.Checkpoints.PyTorch;
 
 namespace NanoDet.Benchmarks;
 

@@ -3,9 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Configuration;
-using NanoDet.Host.Training;
-using NanoDet.Host.Weights;
-using NanoDet.Host.Weights.PyTorch;
+using NanoDet.Checkpoints;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Export;
@@ -25,44 +23,14 @@ public static class InferenceWeightsExporter
         (int Width, int Height) inputSize, string output)
     {
         using var scope = NewDisposeScope();
-        List<(string Key, Tensor Value)> entries;
-        string description, weights;
-        string? epoch = null;
-        if (CheckpointFileSniffer.IsSafetensors(source))
-        {
-            var (read, meta) = WeightsFile.Read(source);
-            entries = read;
-            weights = meta.TryGetValue("weights", out var w) ? w : "as stored";
-            epoch = meta.TryGetValue("epoch", out var e) ? e : null;
-            description = $"safetensors, {entries.Count} tensors, {weights} weights";
-        }
-        else
-        {
-            using var checkpoint = CheckpointReader.Read(source);
-            var m = checkpoint.Metadata;
-            weights = m.Weights switch
-            {
-                CheckpointWeights.Ema => "ema",
-                CheckpointWeights.Raw => "raw",
-                CheckpointWeights.Mixed => "mixed",
-                _ => "as stored",
-            };
-            epoch = m.Epoch?.ToString(CultureInfo.InvariantCulture);
-            description = m.Describe();
-            entries = checkpoint.DetachStateDict().Select(kv => (kv.Key, kv.Value)).ToList();
-        }
+        var (entries, description, weights, epoch) = WeightsReader.Read(source);
         var report = StateDictLoader.LoadStrict(model, entries, source, model.IsTrainingOnly);
 
-        var metadata = new Dictionary<string, string>
-        {
-            [CheckpointStore.FormatKey] = CheckpointStore.FormatValue,
-            [CheckpointStore.ConfigKey] = ConfigJson.FromConfiguration(config, "Serilog"),
-            [CheckpointStore.ClassNamesKey] = JsonSerializer.Serialize(classNames),
-            ["input_size"] = $"{inputSize.Width}x{inputSize.Height}",
-            ["weights"] = weights,
-            ["source"] = Path.GetFileName(source),
-        };
-        if (epoch is not null) metadata["epoch"] = epoch;
+        var metadata = CheckpointFormat.ModelMetadata(ConfigJson.FromConfiguration(config, "Serilog"), classNames);
+        metadata[CheckpointFormat.InputSizeKey] = $"{inputSize.Width}x{inputSize.Height}";
+        metadata[CheckpointFormat.WeightsKey] = weights;
+        metadata[CheckpointFormat.SourceKey] = Path.GetFileName(source);
+        if (epoch is not null) metadata[CheckpointFormat.EpochKey] = epoch;
         var tmp = output + ".tmp";
         WeightsFile.Save(model, tmp, metadata, include: k => !model.IsTrainingOnly(k));
         File.Move(tmp, output, overwrite: true);

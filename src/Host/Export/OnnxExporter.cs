@@ -1,3 +1,4 @@
+using NanoDet.Compute.Runtime;
 using Google.Protobuf;
 using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Model;

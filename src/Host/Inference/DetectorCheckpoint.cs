@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +22,7 @@ public static class DetectorCheckpoint
         var model = DetectorBuilder.Build(config, resolver);
         using (var scope = NewDisposeScope())
         {
-            var entries = WeightsReader.Read(path, out var description);
+            var (entries, description, _, _) = WeightsReader.Read(path);
             var report = StateDictLoader.LoadStrict(model, entries, path, model.IsTrainingOnly);
             int absentTrainingOnly = report.Missing.Count(model.IsTrainingOnly);
             log.LogInformation("weights {Path} ({Description}): {Loaded} entries loaded{Aux}", path, description, report.Loaded.Count,

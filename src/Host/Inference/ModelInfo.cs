@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Configuration;
-using NanoDet.Host.Training;
+using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Inference;
 
@@ -19,12 +17,8 @@ public static class ModelInfo
     public static IReadOnlyList<string> ClassNames(IConfiguration config, string? checkpoint, int numClasses)
     {
         IReadOnlyList<string>? names = null;
-        if (checkpoint is not null && EmbeddedConfig.ReadMetadata(checkpoint) is { } meta
-            && meta.TryGetValue(CheckpointStore.ClassNamesKey, out var json) && json is not null)
-        {
-            try { names = JsonSerializer.Deserialize<string[]>(json); }
-            catch (JsonException e) { throw new InputDataException($"{checkpoint}: metadata class_names is not a JSON list ({e.Message})", e); }
-        }
+        if (checkpoint is not null && CheckpointFormat.ReadMetadata(checkpoint) is { } meta)
+            names = CheckpointFormat.ClassNames(meta, checkpoint);
         names ??= Section(config, "class_names") ?? Section(config, "data:val:class_names") ?? Section(config, "data:train:class_names");
         if (names is null || names.Count != numClasses)
             return Enumerable.Range(0, numClasses).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
@@ -38,8 +32,8 @@ public static class ModelInfo
     public static (int Width, int Height) InputSize(IConfiguration config, string? explicitSize, string? checkpoint = null)
     {
         if (explicitSize is not null) return ParseSize(explicitSize, "--input-size");
-        if (checkpoint is not null && EmbeddedConfig.ReadMetadata(checkpoint) is { } meta
-            && meta.TryGetValue("input_size", out var recorded) && recorded is not null)
+        if (checkpoint is not null && CheckpointFormat.ReadMetadata(checkpoint) is { } meta
+            && meta.TryGetValue(CheckpointFormat.InputSizeKey, out var recorded))
             return ParseSize(recorded, $"{checkpoint}: metadata input_size");
         foreach (var key in new[] { "data:val:input_size", "data:train:input_size" })
         {

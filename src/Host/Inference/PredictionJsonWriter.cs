@@ -1,3 +1,4 @@
+using NanoDet.Compute.Runtime;
 using System.Text.Json;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Host.Runtime;

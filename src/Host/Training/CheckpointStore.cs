@@ -1,9 +1,11 @@
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
 using System.Globalization;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Runtime;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,12 +24,6 @@ namespace NanoDet.Host.Training;
 /// </summary>
 public sealed class CheckpointStore(string saveDir, string configJson, IReadOnlyList<string> classNames)
 {
-    public const string FormatKey = "format";
-    public const string FormatValue = "nanodet-4p";
-    public const string ResumeFormatValue = "nanodet-4p-resume";
-    public const string ConfigKey = "config";
-    public const string ClassNamesKey = "class_names";
-    public const string StateKey = "training_state";
 
     public string SaveDir { get; } = saveDir;
 
@@ -44,15 +40,10 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
     /// <summary>Writes the EMA weights of <paramref name="evalModel"/> as a self-describing inference checkpoint.</summary>
     public void SaveWeights(string path, DetectorModule evalModel, int epoch, IReadOnlyDictionary<string, double>? metrics)
     {
-        var meta = new Dictionary<string, string>
-        {
-            [FormatKey] = FormatValue,
-            [ConfigKey] = configJson,
-            [ClassNamesKey] = JsonSerializer.Serialize(classNames),
-            ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
-            ["weights"] = "ema",
-        };
-        if (metrics is not null) meta["metrics"] = JsonSerializer.Serialize(metrics, TrainingJson.Options);
+        var meta = CheckpointFormat.ModelMetadata(configJson, classNames);
+        meta[CheckpointFormat.EpochKey] = epoch.ToString(CultureInfo.InvariantCulture);
+        meta[CheckpointFormat.WeightsKey] = "ema";
+        if (metrics is not null) meta[CheckpointFormat.MetricsKey] = JsonSerializer.Serialize(metrics, TrainingJson.Options);
         WeightsFile.Save(evalModel, path, meta);
     }
 
@@ -89,13 +80,9 @@ public sealed class CheckpointStore(string saveDir, string configJson, IReadOnly
         var kernels = new Dictionary<string, string>(state.ConvKernels ?? [], StringComparer.Ordinal);
         foreach (var (key, kernel) in ConvKernelSelector.Shared.Snapshot()) kernels[key] = kernel;
         state.ConvKernels = kernels;
-        var meta = new Dictionary<string, string>
-        {
-            [FormatKey] = ResumeFormatValue,
-            [ConfigKey] = configJson,
-            [ClassNamesKey] = JsonSerializer.Serialize(classNames),
-            [StateKey] = JsonSerializer.Serialize(state, TrainingJson.Options),
-        };
+        var meta = CheckpointFormat.ModelMetadata(configJson, classNames);
+        meta[CheckpointFormat.FormatKey] = CheckpointFormat.ResumeFormat;
+        meta[CheckpointFormat.TrainingStateKey] = JsonSerializer.Serialize(state, TrainingJson.Options);
         new SafetensorsFile(tensors, meta).Write(ResumePath);
     }
 }

@@ -1,7 +1,8 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -30,11 +31,11 @@ public sealed class ResumeFile
     {
         if (!File.Exists(path)) throw new InputDataException($"{path}: resume file not found");
         var file = SafetensorsFile.Read(path);
-        if (!file.Metadata.TryGetValue(CheckpointStore.FormatKey, out var f) || f != CheckpointStore.ResumeFormatValue)
+        if (!file.Metadata.TryGetValue(CheckpointFormat.FormatKey, out var f) || f != CheckpointFormat.ResumeFormat)
             throw new InputDataException($"{path}: not a resume file of this tool (use the resume_last.safetensors of a save_dir)");
-        var state = JsonSerializer.Deserialize<TrainingState>(file.Metadata[CheckpointStore.StateKey], TrainingJson.Options)
+        var state = JsonSerializer.Deserialize<TrainingState>(file.Metadata[CheckpointFormat.TrainingStateKey], TrainingJson.Options)
             ?? throw new InputDataException($"{path}: training state is empty");
-        return new ResumeFile(path, file, state, file.Metadata[CheckpointStore.ConfigKey]);
+        return new ResumeFile(path, file, state, file.Metadata[CheckpointFormat.ConfigKey]);
     }
 
     /// <summary>Loads raw weights (strict), EMA state and optimizer state.</summary>

@@ -12,7 +12,7 @@ using NanoDet.Host.Evaluation;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -122,7 +122,7 @@ public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolve
     private void LoadPretrained(DetectorModule model, string path)
     {
         using var scope = NewDisposeScope();
-        var entries = WeightsReader.Read(path, out var description);
+        var (entries, description, _, _) = WeightsReader.Read(path);
         var report = StateDictLoader.LoadPartial(model, entries, path);
         log.LogInformation("schedule:load_model: {Path} ({Description}): {Report}", path, description, report.Summary());
     }

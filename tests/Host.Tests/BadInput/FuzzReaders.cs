@@ -1,3 +1,4 @@
+using NanoDet.Checkpoints.Safetensors;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
@@ -10,7 +11,7 @@ using NanoDet.Host.Cli;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Export.Onnx;
 using NanoDet.Host.Inference;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Tests.BadInput;
@@ -75,7 +76,7 @@ internal static class FuzzReaders
                 ConfigFileReader.ReadFile(file);
                 return FuzzOutcome.Ok;
             case FuzzFormat.Safetensors or FuzzFormat.PyTorch:
-                foreach (var (_, t) in WeightsReader.Read(file, out _)) t.Dispose();
+                foreach (var (_, t) in WeightsReader.Read(file).Entries) t.Dispose();
                 return FuzzOutcome.Ok;
             case FuzzFormat.OnnxRuntime:
                 using (new OnnxRuntimeBackend(file, 16)) return FuzzOutcome.Ok;

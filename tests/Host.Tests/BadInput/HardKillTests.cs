@@ -1,7 +1,8 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
 using NanoDet.Host.Tests.Training;
 using NanoDet.Host.Training;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.BadInput;
 

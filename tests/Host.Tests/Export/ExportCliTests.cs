@@ -1,9 +1,10 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Cli;
 using NanoDet.Host.Tests.Inference;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Export;

@@ -1,8 +1,9 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

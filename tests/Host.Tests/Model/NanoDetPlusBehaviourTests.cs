@@ -4,7 +4,7 @@ using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

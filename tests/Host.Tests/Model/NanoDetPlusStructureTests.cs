@@ -1,5 +1,5 @@
 using NanoDet.Host.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

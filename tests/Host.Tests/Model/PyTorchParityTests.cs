@@ -1,6 +1,7 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Model;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Model;

@@ -1,8 +1,9 @@
+using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
 using System.Text.Json;
 using NanoDet.Host.Tests.Cli;
 using NanoDet.Host.Training;
-using NanoDet.Host.Weights;
+using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.Training;
 
@@ -44,7 +45,7 @@ internal static class TrainingCli
 
     public static TrainingState State(string saveDir) =>
         JsonSerializer.Deserialize<TrainingState>(
-            SafetensorsFile.Read(Path.Combine(saveDir, "resume_last.safetensors")).Metadata[CheckpointStore.StateKey], TrainingJson.Options)!;
+            SafetensorsFile.Read(Path.Combine(saveDir, "resume_last.safetensors")).Metadata[CheckpointFormat.TrainingStateKey], TrainingJson.Options)!;
 
     public static void AssertSameWeights(string expectedDir, string actualDir)
     {
