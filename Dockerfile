@@ -16,6 +16,7 @@ COPY src/Abstractions/*.csproj src/Abstractions/
 COPY src/Compute/*.csproj src/Compute/
 COPY src/Checkpoints/*.csproj src/Checkpoints/
 COPY src/Host/*.csproj src/Host/
+COPY plugins/Detectors/*.csproj plugins/Detectors/
 COPY plugins/Backbones/*.csproj plugins/Backbones/
 COPY plugins/Heads/*.csproj plugins/Heads/
 COPY plugins/Datasets/*.csproj plugins/Datasets/

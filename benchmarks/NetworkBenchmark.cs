@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Model;

@@ -13,7 +13,7 @@ public sealed class PluginCatalog
 {
     /// <summary>Assemblies deployed with the host that carry the built-in plugins.</summary>
     public static readonly IReadOnlyList<string> BuiltInAssemblyNames =
-        ["nanodet", "NanoDet.Backbones", "NanoDet.Heads", "NanoDet.Datasets", "NanoDet.Evaluators"];
+        ["NanoDet.Detectors", "NanoDet.Backbones", "NanoDet.Heads", "NanoDet.Datasets", "NanoDet.Evaluators"];
 
     private readonly Dictionary<PluginKey, PluginDescriptor> _byKey;
 

@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using NanoDet.Host.Model;
 using NanoDet.Checkpoints;
 using TorchSharp;

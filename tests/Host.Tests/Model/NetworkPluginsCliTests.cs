@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using NanoDet.Host.Tests.Cli;
 
 namespace NanoDet.Host.Tests.Model;

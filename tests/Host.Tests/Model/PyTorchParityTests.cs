@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Model;

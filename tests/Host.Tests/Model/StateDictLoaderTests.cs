@@ -1,3 +1,4 @@
+using NanoDet.Detectors;
 using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Model;

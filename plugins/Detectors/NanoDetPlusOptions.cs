@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
-namespace NanoDet.Host.Model;
+namespace NanoDet.Detectors;
 
 /// <summary>
 /// Options of the <c>NanoDetPlus</c> arch (section <c>model:arch</c>). The <c>backbone</c>, <c>fpn</c>, <c>head</c> and

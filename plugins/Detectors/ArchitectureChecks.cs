@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 
-namespace NanoDet.Host.Model;
+namespace NanoDet.Detectors;
 
 /// <summary>
 /// Checks that the parts of a detector fit together before any tensor flows, so a wrong channel count in a config is

@@ -5,7 +5,7 @@ using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace NanoDet.Host.Model;
+namespace NanoDet.Detectors;
 
 /// <summary>
 /// The NanoDet-Plus detector (docs/reference.md#training-forward-and-the-aux-branch): children registered as <c>backbone</c>, <c>fpn</c>, <c>head</c>,

@@ -1,7 +1,7 @@
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 
-namespace NanoDet.Host.Model;
+namespace NanoDet.Detectors;
 
 /// <summary>
 /// The <c>NanoDetPlus</c> arch plugin: resolves <c>backbone</c>, <c>fpn</c>, <c>head</c> and <c>aux_head</c> by name
