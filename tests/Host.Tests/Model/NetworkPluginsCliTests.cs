@@ -13,7 +13,7 @@ public class NetworkPluginsCliTests
         var lines = r.StdOut.Split('\n');
         foreach (var (kind, name, assembly) in new[]
                  {
-                     ("arch", "NanoDetPlus", "nanodet"), ("backbone", "ShuffleNetV2", "NanoDet.Backbones"),
+                     ("arch", "NanoDetPlus", "NanoDet.Detectors"), ("backbone", "ShuffleNetV2", "NanoDet.Backbones"),
                      ("fpn", "GhostPAN", "NanoDet.Backbones"), ("head", "NanoDetPlusHead", "NanoDet.Heads"),
                      ("aux_head", "SimpleConvHead", "NanoDet.Heads"),
                  })
