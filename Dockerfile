@@ -13,6 +13,7 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props ./
 COPY build/ build/
 COPY src/Abstractions/*.csproj src/Abstractions/
+COPY src/Inference/*.csproj src/Inference/
 COPY src/Compute/*.csproj src/Compute/
 COPY src/Checkpoints/*.csproj src/Checkpoints/
 COPY src/Host/*.csproj src/Host/

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -17,7 +17,7 @@ public class GeometryGoldenTests
         Assert.Equal(new float[] { 0, 0, 8, 0, 16, 0, 0, 8, 8, 8, 16, 8 }, p[.., ..2].reshape(-1).data<float>().ToArray());
         Assert.All(p[.., 2].data<float>().ToArray(), s => Assert.Equal(8f, s));
         Assert.Equal(new[] { (0f, 0f, 8), (8f, 0f, 8), (16f, 0f, 8), (0f, 8f, 8), (8f, 8f, 8), (16f, 8f, 8) },
-            PriorGrid.Enumerate(16, 24, [8]).ToArray());
+            PriorPoints.Enumerate(16, 24, [8]).ToArray());
     }
 
     [Theory]
@@ -28,7 +28,7 @@ public class GeometryGoldenTests
     {
         using var scope = NewDisposeScope();
         Assert.Equal(expected, (int)PriorGrid.Priors(h, w, [8, 16, 32, 64]).shape[0]);
-        Assert.Equal(expected, PriorGrid.Enumerate(h, w, [8, 16, 32, 64]).Count());
+        Assert.Equal(expected, PriorPoints.Enumerate(h, w, [8, 16, 32, 64]).Count());
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
 using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.PostProcessing;
 using NanoDet.Heads.Tests.Training;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public class SignedCornerEncodingTests
         var plate = Plate(cx, cy, w, h, deg, shear);
         var box = plate.Bounds();
         int wrongSide = 0, priorsChecked = 0;
-        foreach (var (px, py, s) in PriorGrid.Enumerate(Size, Size, Strides))
+        foreach (var (px, py, s) in PriorPoints.Enumerate(Size, Size, Strides))
         {
             if (!(px > box.X1 && px < box.X2 && py > box.Y1 && py < box.Y2)) continue;
             var (l, t, r, b) = DistanceCodec.BoxToDistances(px, py, box);
@@ -113,7 +114,7 @@ public class SignedCornerEncodingTests
     private static Quad Decode(CornerEncoding encoding, Quad plate, Box box, float px, float py, int s)
     {
         var layout = new HeadLayout(1, 7, 4, Strides) { CornerEncoding = encoding };
-        var priors = PriorGrid.Enumerate(Size, Size, Strides).ToArray();
+        var priors = PriorPoints.Enumerate(Size, Size, Strides).ToArray();
         int k = layout.Channels, index = Array.IndexOf(priors, (px, py, s));
         var raw = new float[priors.Length * k];
         for (int i = 0; i < raw.Length; i++) raw[i] = -10f;

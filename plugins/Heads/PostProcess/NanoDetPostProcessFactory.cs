@@ -1,3 +1,4 @@
+using NanoDet.Inference.PostProcessing;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 

@@ -15,12 +15,6 @@ namespace NanoDet.Abstractions.Geometry;
 /// </summary>
 public static class DistanceCodec
 {
-    /// <summary>x signs of TL, BL, BR, TR.</summary>
-    public static readonly float[] SignX = [-1f, -1f, 1f, 1f];
-
-    /// <summary>y signs of TL, BL, BR, TR.</summary>
-    public static readonly float[] SignY = [-1f, 1f, 1f, -1f];
-
     /// <summary>(l, t, r, b) of a box seen from (cx, cy), in pixels.</summary>
     public static (float L, float T, float R, float B) BoxToDistances(float cx, float cy, Box b) =>
         (cx - b.X1, cy - b.Y1, b.X2 - cx, b.Y2 - cy);
@@ -105,10 +99,10 @@ public static class DistanceCodec
     }
 
     /// <summary>x sign of corner k under <paramref name="encoding"/>: the quadrant sign, or +1 when signed.</summary>
-    public static float CornerSignX(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : SignX[k];
+    public static float CornerSignX(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : QuadrantSigns.X[k];
 
     /// <summary>y sign of corner k under <paramref name="encoding"/>: the quadrant sign, or +1 when signed.</summary>
-    public static float CornerSignY(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : SignY[k];
+    public static float CornerSignY(CornerEncoding encoding, int k) => encoding == CornerEncoding.Signed ? 1f : QuadrantSigns.Y[k];
 
     /// <summary>[8] signs (sx0, sy0, ..., sx3, sy3) as float32.</summary>
     private static Tensor SignTensor(Device device, CornerEncoding encoding)

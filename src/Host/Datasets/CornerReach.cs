@@ -34,7 +34,7 @@ public static class CornerReach
         foreach (var s in strides.Order())
         {
             double cap = (regMax - 0.1) * s;
-            var (rows, cols) = PriorGrid.LevelSize(paddedH, paddedW, s);
+            var (rows, cols) = PriorPoints.LevelSize(paddedH, paddedW, s);
             // integer grid indices strictly inside (x1, x2) × (y1, y2), widened to the centre window when the rule has one
             int gx0 = (int)Math.Floor(b.X1 / s) + 1, gx1 = (int)Math.Ceiling(b.X2 / s) - 1;
             int gy0 = (int)Math.Floor(b.Y1 / s) + 1, gy1 = (int)Math.Ceiling(b.Y2 / s) - 1;

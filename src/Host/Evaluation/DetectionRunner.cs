@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using NanoDet.Compute.Runtime;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
@@ -35,7 +36,7 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     }
 
     /// <summary>Detections for every image the loader yields, computed by an inference backend (e.g. ONNX Runtime).</summary>
-    public List<ImageDetection> Run(Inference.IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation) =>
+    public List<ImageDetection> Run(IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation) =>
         Collect(layout, loader, batch =>
         {
             var input = batch.Images.contiguous().data<float>().ToArray();

@@ -47,7 +47,7 @@ public static class OnnxDecodeGraph
     /// </summary>
     public static (float[] Scale, float[] Offset, float[] Limit) Constants(HeadLayout layout, int width, int height)
     {
-        var priors = PriorGrid.Enumerate(height, width, layout.Strides).ToArray();
+        var priors = PriorPoints.Enumerate(height, width, layout.Strides).ToArray();
         int groups = layout.NumDistances;
         var sign = new float[groups];
         var isX = new bool[groups];
@@ -57,8 +57,8 @@ public static class OnnxDecodeGraph
         (sign[3], isX[3]) = (1, false);
         for (int q = 0; q < layout.NumPoints; q++)
         {
-            (sign[4 + 2 * q], isX[4 + 2 * q]) = (DistanceCodec.SignX[q], true);
-            (sign[5 + 2 * q], isX[5 + 2 * q]) = (DistanceCodec.SignY[q], false);
+            (sign[4 + 2 * q], isX[4 + 2 * q]) = (QuadrantSigns.X[q], true);
+            (sign[5 + 2 * q], isX[5 + 2 * q]) = (QuadrantSigns.Y[q], false);
         }
         var scale = new float[priors.Length * groups];
         var offset = new float[priors.Length * groups];

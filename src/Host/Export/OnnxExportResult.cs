@@ -1,4 +1,4 @@
-using NanoDet.Host.Export.Onnx;
+using NanoDet.Inference.Onnx;
 
 namespace NanoDet.Host.Export;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using NanoDet.Abstractions.Export;
-using NanoDet.Host.Export.Onnx;
+using NanoDet.Inference.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;

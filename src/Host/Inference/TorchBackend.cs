@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;

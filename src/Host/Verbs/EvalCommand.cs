@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;

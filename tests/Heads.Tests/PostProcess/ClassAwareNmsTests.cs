@@ -1,4 +1,5 @@
 using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.PostProcessing;
 
 namespace NanoDet.Heads.Tests.PostProcess;
 

@@ -2,6 +2,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.PostProcessing;
 
 namespace NanoDet.Heads.Tests.PostProcess;
 
@@ -117,7 +118,7 @@ public class NanoDetPostProcessorTests
         // Build the decoded variant [N, C + 4 + 8] from the same numbers.
         const int kd = 2 + 12;
         var dec = new float[4 * kd];
-        var priors = PriorGrid.Enumerate(16, 16, [8]).ToArray();
+        var priors = PriorPoints.Enumerate(16, 16, [8]).ToArray();
         Span<float> d = stackalloc float[12];
         for (int p = 0; p < 4; p++)
         {

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Runtime;
 using NanoDet.Checkpoints.Safetensors;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,7 +10,7 @@ using NanoDet.Datasets.Xml;
 using NanoDet.Datasets.YoloPoints;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Configuration;
-using NanoDet.Host.Export.Onnx;
+using NanoDet.Inference.Onnx;
 using NanoDet.Host.Inference;
 using NanoDet.Checkpoints;
 using OpenCvSharp;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Onnx;
 using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Inference;

@@ -1,6 +1,9 @@
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.PostProcessing;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using Xunit.Abstractions;
@@ -92,7 +95,7 @@ public class OnnxDecodeTests(ITestOutputHelper output)
     /// </summary>
     private static float[] DecodeReference(float[] raw, HeadLayout layout, int width, int height)
     {
-        var priors = PriorGrid.Enumerate(height, width, layout.Strides).ToArray();
+        var priors = PriorPoints.Enumerate(height, width, layout.Strides).ToArray();
         int c = layout.NumClasses, k = layout.Channels, g = layout.NumDistances;
         var result = new float[priors.Length * (c + g)];
         var d = new float[g];

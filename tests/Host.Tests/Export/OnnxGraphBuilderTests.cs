@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using NanoDet.Abstractions.Export;
 using NanoDet.Host.Export;
-using NanoDet.Host.Export.Onnx;
+using NanoDet.Inference.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 

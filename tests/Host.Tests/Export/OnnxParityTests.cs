@@ -1,3 +1,5 @@
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
 using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Host.Export;

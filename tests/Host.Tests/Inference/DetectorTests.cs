@@ -1,6 +1,8 @@
+using NanoDet.Inference.Runtime;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.PostProcessing;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Export;

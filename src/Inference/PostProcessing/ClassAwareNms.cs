@@ -1,4 +1,4 @@
-namespace NanoDet.Heads.PostProcess;
+namespace NanoDet.Inference.PostProcessing;
 
 /// <summary>
 /// Greedy class-aware NMS (docs/reference.md#post-processing step 3): candidates sorted by score descending with a STABLE sort (ties

@@ -2,7 +2,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 
-namespace NanoDet.Heads.PostProcess;
+namespace NanoDet.Inference.PostProcessing;
 
 /// <summary>
 /// The reference post-process (docs/reference.md#post-processing), shared by every inference backend: multi-label candidates with a
@@ -18,7 +18,7 @@ public sealed class NanoDetPostProcessor(NanoDetPostProcessOptions options) : ID
     public IReadOnlyList<Detection>[] Process(ReadOnlySpan<float> output, int batch, HeadLayout layout,
         int inputWidth, int inputHeight, IReadOnlyList<ImageGeometry> images, bool decoded = false)
     {
-        var priors = PriorGrid.Enumerate(inputHeight, inputWidth, layout.Strides).ToArray();
+        var priors = PriorPoints.Enumerate(inputHeight, inputWidth, layout.Strides).ToArray();
         int n = priors.Length;
         int c = layout.NumClasses;
         int k = decoded ? c + 4 + 2 * layout.NumPoints : layout.Channels;
@@ -114,8 +114,8 @@ public sealed class NanoDetPostProcessor(NanoDetPostProcessOptions options) : ID
         {
             for (int q = 0; q < 4; q++)
             {
-                xy[2 * q] = cx + DistanceCodec.SignX[q] * dist[4 + 2 * q] * s;
-                xy[2 * q + 1] = cy + DistanceCodec.SignY[q] * dist[5 + 2 * q] * s;
+                xy[2 * q] = cx + QuadrantSigns.X[q] * dist[4 + 2 * q] * s;
+                xy[2 * q + 1] = cy + QuadrantSigns.Y[q] * dist[5 + 2 * q] * s;
             }
         }
         return Clamp(b, layout.NumPoints == 4 ? xy : default, inputWidth, inputHeight);

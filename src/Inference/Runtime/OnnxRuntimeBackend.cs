@@ -1,7 +1,8 @@
+using NanoDet.Inference.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using NanoDet.Abstractions.Plugins;
 
-namespace NanoDet.Host.Inference;
+namespace NanoDet.Inference.Runtime;
 
 /// <summary>ONNX Runtime (CPU execution provider) on an exported file; graph optimisations at their default level.</summary>
 public sealed class OnnxRuntimeBackend : IInferenceBackend

@@ -1,11 +1,8 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace NanoDet.Abstractions.Geometry;
 
 /// <summary>
 /// The corner half of a head's distance encoding: the map between corner values (stride units, after the signs of
-/// <see cref="DistanceCodec.CornerSignX"/>) and the bin scale of the distributions the head predicts, and the reach.
+/// the quadrant signs (<see cref="QuadrantSigns"/>)) and the bin scale of the distributions the head predicts, and the reach.
 /// <list type="bullet">
 /// <item><see cref="CornerEncoding.Quadrant"/>: value = sign·(corner − prior) / stride, bin = value, targets clamped
 /// to [0, R − 0.1] (a negative value — the wrong side — becomes 0).</item>
@@ -37,16 +34,4 @@ public sealed record CornerCodec(CornerEncoding Encoding, int RegMax)
     public bool Represents(double strides) =>
         strides <= Cap && strides >= (Encoding == CornerEncoding.Signed ? -Cap : 0);
 
-    /// <summary>Corner integrals [.., 8] in bin units → values in strides (the same tensor for quadrant).</summary>
-    public Tensor BinsToStrides(Tensor bins) =>
-        Encoding == CornerEncoding.Signed ? bins * BinSpacing + BinOrigin : bins;
-
-    /// <summary>
-    /// Corner values [.., 8] in strides → clamped DFL targets in bin units: quadrant clamp(v, 0, R − 0.1) (the
-    /// seed's targets, bit for bit); signed (clamp(v, −(R − 0.1), R − 0.1) + R) / 2.
-    /// </summary>
-    public Tensor StridesToBinTargets(Tensor strides) =>
-        Encoding == CornerEncoding.Signed
-            ? (strides.clamp(-Cap, Cap) - BinOrigin) / BinSpacing
-            : strides.clamp(0, Cap);
 }

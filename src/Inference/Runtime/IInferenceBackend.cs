@@ -1,4 +1,4 @@
-namespace NanoDet.Host.Inference;
+namespace NanoDet.Inference.Runtime;
 
 /// <summary>
 /// One way of running the network (TorchSharp, ONNX Runtime, OpenCV DNN): normalised BGR input in, NanoDet's raw

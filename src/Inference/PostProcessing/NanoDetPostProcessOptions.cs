@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
-namespace NanoDet.Heads.PostProcess;
+namespace NanoDet.Inference.PostProcessing;
 
 /// <summary>Options of the <c>postprocess</c> section; defaults are the reference's (docs/reference.md#post-processing).</summary>
 public sealed class NanoDetPostProcessOptions

@@ -1,9 +1,10 @@
+using NanoDet.Inference.Onnx;
 using System.Runtime.InteropServices;
 using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 
-namespace NanoDet.Host.Inference;
+namespace NanoDet.Inference.Runtime;
 
 /// <summary>OpenCV's DNN module (its own CPU backend) on an exported file: what a C++ deployment without ONNX Runtime uses.</summary>
 public sealed class OpenCvDnnBackend : IInferenceBackend

@@ -30,7 +30,11 @@ public sealed record HeadLayout(int NumClasses, int RegMax, int NumPoints, IRead
     public int PriorCount(int height, int width)
     {
         int n = 0;
-        foreach (var s in Strides) n += ((height + s - 1) / s) * ((width + s - 1) / s);
+        foreach (var s in Strides)
+        {
+            var (rows, cols) = Geometry.PriorPoints.LevelSize(height, width, s);
+            n += rows * cols;
+        }
         return n;
     }
 }

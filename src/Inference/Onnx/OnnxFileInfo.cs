@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Export.Onnx;
 
-namespace NanoDet.Host.Inference;
+
+namespace NanoDet.Inference.Onnx;
 
 /// <summary>
 /// What an ONNX file declares about itself, read with our own schema (no runtime needed): the first input's and
