@@ -1,3 +1,4 @@
+using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Datasets.Pipeline;
@@ -64,28 +65,28 @@ public class ShapeTransformTests
     [Fact]
     public void Resize_without_keep_ratio_stretches()
     {
-        var m = ShapeTransform.Resize(200, 100, 100, 100, keepRatio: false);
+        var m = InputTransform.Resize(200, 100, 100, 100, keepRatio: false);
         Near(100, 100, m.Apply(new(200, 100)));
         Near(50, 25, m.Apply(new(100, 25)));
-        Assert.Equal((100, 100), ShapeTransform.OutputSize(200, 100, 100, 100, keepRatio: false, divisible: 0));
+        Assert.Equal((100, 100), InputTransform.OutputSize(200, 100, 100, 100, keepRatio: false, divisible: 0));
     }
 
     [Fact]
     public void Keep_ratio_shrinks_the_output_to_the_image_aspect()
     {
         // landscape 200x100 into 100x100: r = 100/200 → 100x50; portrait 100x200 → 50x100
-        Assert.Equal((100, 50), ShapeTransform.OutputSize(200, 100, 100, 100, true, 0));
-        Assert.Equal((50, 100), ShapeTransform.OutputSize(100, 200, 100, 100, true, 0));
+        Assert.Equal((100, 50), InputTransform.OutputSize(200, 100, 100, 100, true, 0));
+        Assert.Equal((50, 100), InputTransform.OutputSize(100, 200, 100, 100, true, 0));
         // int() truncation: 333x250 into 320x320 → r = 320/333 → 320 x int(240.24) = 240
-        Assert.Equal((320, 240), ShapeTransform.OutputSize(333, 250, 320, 320, true, 0));
+        Assert.Equal((320, 240), InputTransform.OutputSize(333, 250, 320, 320, true, 0));
         // divisible rounds each side up
-        Assert.Equal((128, 64), ShapeTransform.OutputSize(200, 100, 100, 100, true, 32));
+        Assert.Equal((128, 64), InputTransform.OutputSize(200, 100, 100, 100, true, 32));
 
-        var m = ShapeTransform.Resize(200, 100, 100, 50, keepRatio: true);
+        var m = InputTransform.Resize(200, 100, 100, 50, keepRatio: true);
         Near(0, 0, m.Apply(new(0, 0)));
         Near(100, 50, m.Apply(new(200, 100)));
         // with divisible the ratio is recomputed on the rounded size: r = 128/200 = 0.64, centred in 128x64
-        var d = ShapeTransform.Resize(200, 100, 128, 64, keepRatio: true);
+        var d = InputTransform.Resize(200, 100, 128, 64, keepRatio: true);
         Near(0, 0, d.Apply(new(0, 0)));
         Near(64, 32, d.Apply(new(100, 50)));
         Near(128, 64, d.Apply(new(200, 100)));
@@ -120,7 +121,7 @@ public class ShapeTransformTests
     public void Identity_draw_composes_to_the_plain_resize()
     {
         var m = ShapeTransform.Compose(ShapeDraw.Identity, 640, 480, 320, 320, keepRatio: false);
-        var r = ShapeTransform.Resize(640, 480, 320, 320, keepRatio: false);
+        var r = InputTransform.Resize(640, 480, 320, 320, keepRatio: false);
         var a = m.ToArray();
         var b = r.ToArray();
         for (int i = 0; i < 9; i++) Assert.Equal(b[i], a[i], 9);
@@ -197,7 +198,7 @@ public class ShapeTransformTests
         Assert.Equal(new Box(0.49602854f, 23.904755f, 46.339684f, 120.23277f), TargetWarper.WarpBox(new Box(150, 10, 199, 149), w, 160, 128));
 
         // keep_ratio with divisible 32: 200x150 into 160x160 → 160x128, M = [[0.8, 0, 0], [0, 0.8, 4], [0, 0, 1]]
-        Assert.Equal((160, 128), ShapeTransform.OutputSize(200, 150, 160, 160, true, 32));
-        Assert.Equal([0.8, 0, 0, 0, 0.8, 4, 0, 0, 1], ShapeTransform.Resize(200, 150, 160, 128, true).ToArray());
+        Assert.Equal((160, 128), InputTransform.OutputSize(200, 150, 160, 160, true, 32));
+        Assert.Equal([0.8, 0, 0, 0, 0.8, 4, 0, 0, 1], InputTransform.Resize(200, 150, 160, 128, true).ToArray());
     }
 }

@@ -39,36 +39,6 @@ public static class ColorAugmentation
         }
     }
 
-    /// <summary>
-    /// (v − mean/255) / (std/255) per BGR channel, written as CHW: float32 [3, H, W] flattened. Input CV_32FC3 in
-    /// [0, 1] units.
-    /// </summary>
-    public static float[] NormalizeToChw(Mat f32, double[] mean, double[] std)
-    {
-        int h = f32.Rows, w = f32.Cols, plane = h * w;
-        var output = new float[3 * plane];
-        NormalizeToChw(f32, mean, std, output);
-        return output;
-    }
-
-    /// <summary>As <see cref="NormalizeToChw(Mat, double[], double[])"/> into a caller's buffer of 3·H·W floats.</summary>
-    public static void NormalizeToChw(Mat f32, double[] mean, double[] std, Span<float> output)
-    {
-        int plane = f32.Rows * f32.Cols;
-        var src = Pixels(f32);
-        float m0 = (float)(mean[0] / 255), m1 = (float)(mean[1] / 255), m2 = (float)(mean[2] / 255);
-        float s0 = (float)(std[0] / 255), s1 = (float)(std[1] / 255), s2 = (float)(std[2] / 255);
-        var b = output[..plane];
-        var g = output.Slice(plane, plane);
-        var r = output.Slice(2 * plane, plane);
-        for (int i = 0, j = 0; i < plane; i++, j += 3)
-        {
-            b[i] = (src[j] - m0) / s0;
-            g[i] = (src[j + 1] - m1) / s1;
-            r[i] = (src[j + 2] - m2) / s2;
-        }
-    }
-
     /// <summary>The float pixels of a continuous CV_32FC3 Mat.</summary>
     private static unsafe Span<float> Pixels(Mat m)
     {

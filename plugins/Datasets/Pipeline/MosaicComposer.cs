@@ -1,3 +1,4 @@
+using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
@@ -66,7 +67,7 @@ public static class MosaicComposer
                 // the quadrant's own pixels: the tile matrix followed by a shift to the quadrant's origin
                 var local = WarpMatrix.Translation(-q.X, -q.Y) * m;
                 using (var part = new Mat(canvas, q))
-                using (var mat = ToMat(local))
+                using (var mat = InputTransform.ToCvMatrix(local))
                     Cv2.WarpPerspective(img, part, mat, new Size(q.Width, q.Height), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
                 annotations.AddRange(TileTargets(records[t].Annotations, m, q, minVisible));
             }
@@ -122,11 +123,4 @@ public static class MosaicComposer
         return w.Bounds();
     }
 
-    internal static Mat ToMat(WarpMatrix m)
-    {
-        var mat = new Mat(3, 3, MatType.CV_64FC1);
-        var a = m.ToArray();
-        for (int i = 0; i < 9; i++) mat.Set(i / 3, i % 3, a[i]);
-        return mat;
-    }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
@@ -104,9 +105,9 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
     {
         if (bgr.Type() != MatType.CV_8UC3) throw new ArgumentException("expected an 8-bit BGR image", nameof(bgr));
         int srcW = bgr.Cols, srcH = bgr.Rows;
-        var (outW, outH) = outSize ?? ShapeTransform.OutputSize(srcW, srcH, Input.Width, Input.Height, Input.KeepRatio, Settings.Divisible);
+        var (outW, outH) = outSize ?? InputTransform.OutputSize(srcW, srcH, Input.Width, Input.Height, Input.KeepRatio, Settings.Divisible);
         var m = ReferenceEquals(shape, ShapeDraw.Identity)
-            ? ShapeTransform.Resize(srcW, srcH, outW, outH, Input.KeepRatio)
+            ? InputTransform.Resize(srcW, srcH, outW, outH, Input.KeepRatio)
             : ShapeTransform.Compose(shape, srcW, srcH, outW, outH, Input.KeepRatio);
 
         // Labels are in the record's pixel space; a decoder that disagrees (EXIF rotation) would misplace them all.
@@ -114,10 +115,7 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
             throw new InputDataException($"{record.Path}: decoded as {srcW}x{srcH} but the labels are for {record.Width}x{record.Height} (EXIF rotation?)");
         var warped = TargetWarper.Warp(record.Annotations, m, outW, outH, Settings.DropDegenerate);
 
-        var dst = new Mat();
-        using (var mat = MosaicComposer.ToMat(m))
-            Cv2.WarpPerspective(bgr, dst, mat, new Size(outW, outH), InterpolationFlags.Linear, BorderTypes.Constant, Scalar.All(0));
-        return (dst, warped, m);
+        return (InputTransform.Warp(bgr, m, outW, outH), warped, m);
     }
 
     private PreparedSample Finish(Mat dst, List<Annotation> targets, WarpMatrix m, ImageRecord record, ColorDraw? color)
@@ -125,7 +123,7 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
         using var f32 = new Mat();
         dst.ConvertTo(f32, MatType.CV_32FC3, 1.0 / 255);
         if (color is not null) ColorAugmentation.Apply(f32, color);
-        var chw = ColorAugmentation.NormalizeToChw(f32, _mean, _std);
+        var chw = InputTransform.NormalizeToChw(f32, _mean, _std);
         return new PreparedSample(chw, dst.Cols, dst.Rows, targets, m, record);
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Geometry;
 
 namespace NanoDet.Datasets.Pipeline;
@@ -9,7 +10,7 @@ namespace NanoDet.Datasets.Pipeline;
 public static class ShapeTransform
 {
     /// <summary>C: moves the source centre to the origin.</summary>
-    public static WarpMatrix Center(int srcW, int srcH) => WarpMatrix.Translation(-srcW / 2.0, -srcH / 2.0);
+    public static WarpMatrix Center(int srcW, int srcH) => InputTransform.Center(srcW, srcH);
 
     /// <summary>P: identity with P[2,0] = px, P[2,1] = py.</summary>
     public static WarpMatrix Perspective(double px, double py) => new([1, 0, 0, 0, 1, 0, px, py, 1]);
@@ -37,34 +38,6 @@ public static class ShapeTransform
     /// <summary>T: translation by (tx·W_src, ty·H_src), i.e. to the drawn output centre (source size, as NanoDet).</summary>
     public static WarpMatrix Translate(double tx, double ty, int srcW, int srcH) => WarpMatrix.Translation(tx * srcW, ty * srcH);
 
-    /// <summary>
-    /// Output size: the input size, or with keep_ratio the input size shrunk to the image aspect (each side
-    /// truncated, then rounded up to a multiple of <paramref name="divisible"/> when positive).
-    /// </summary>
-    public static (int W, int H) OutputSize(int srcW, int srcH, int dstW, int dstH, bool keepRatio, int divisible)
-    {
-        if (!keepRatio) return (dstW, dstH);
-        double r = (double)srcW / srcH < (double)dstW / dstH ? (double)dstH / srcH : (double)dstW / srcW;
-        int w = (int)(r * srcW), h = (int)(r * srcH);
-        if (divisible > 0)
-        {
-            w = Math.Max(divisible, (w + divisible - 1) / divisible * divisible);
-            h = Math.Max(divisible, (h + divisible - 1) / divisible * divisible);
-        }
-        return (w, h);
-    }
-
-    /// <summary>
-    /// ResizeM: diag(w/W, h/H) without keep_ratio; with it T(w/2, h/2) · diag(r, r) · T(−W/2, −H/2) where r fits
-    /// the image into (w, h) (docs/reference.md#geometric-augmentation).
-    /// </summary>
-    public static WarpMatrix Resize(int srcW, int srcH, int dstW, int dstH, bool keepRatio)
-    {
-        if (!keepRatio) return WarpMatrix.Scaling((double)dstW / srcW, (double)dstH / srcH);
-        double r = (double)srcW / srcH < (double)dstW / dstH ? (double)dstH / srcH : (double)dstW / srcW;
-        return WarpMatrix.Translation(0.5 * dstW, 0.5 * dstH) * WarpMatrix.Scaling(r, r) * Center(srcW, srcH);
-    }
-
     /// <summary>The full matrix for one draw: ResizeM · T · F · Sh · R · Str · Scl · P · C.</summary>
     public static WarpMatrix Compose(ShapeDraw d, int srcW, int srcH, int outW, int outH, bool keepRatio)
     {
@@ -75,6 +48,6 @@ public static class ShapeTransform
         m = Shear(d.ShearXDeg, d.ShearYDeg) * m;
         m = Flip(d.Flip) * m;
         m = Translate(d.TranslateX, d.TranslateY, srcW, srcH) * m;
-        return Resize(srcW, srcH, outW, outH, keepRatio) * m;
+        return InputTransform.Resize(srcW, srcH, outW, outH, keepRatio) * m;
     }
 }

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Onnx;
 using NanoDet.Compute.Runtime;
 using Google.Protobuf;
 using NanoDet.Abstractions.Export;
@@ -17,9 +18,6 @@ public static class OnnxExporter
 {
     public const string InputName = "data";
     public const string OutputName = "output";
-
-    /// <summary>Metadata key recording the head's corner encoding (quadrant or signed): a raw graph's corner bins mean nothing without it.</summary>
-    public const string CornerEncodingKey = "nanodet:corner_encoding";
 
     /// <summary>Builds the graph of <paramref name="model"/> (eval-mode weights) for the given input size.</summary>
     public static OnnxExportResult Export(DetectorModule model, OnnxExportOptions options, IReadOnlyDictionary<string, string>? metadata = null)
@@ -50,14 +48,14 @@ public static class OnnxExporter
 
         var meta = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal)
         {
-            ["nanodet:num_classes"] = Invariant(layout.NumClasses),
-            ["nanodet:reg_max"] = Invariant(layout.RegMax),
-            ["nanodet:num_points"] = Invariant(layout.NumPoints),
-            [CornerEncodingKey] = layout.CornerEncoding.ToString().ToLowerInvariant(),
-            ["nanodet:strides"] = string.Join(",", layout.Strides),
-            ["nanodet:input_size"] = $"{options.Width}x{options.Height}",
-            ["nanodet:decoded"] = options.Decode ? "true" : "false",
-            ["nanodet:output_layout"] = options.Decode
+            [OnnxMetadataKeys.NumClasses] = Invariant(layout.NumClasses),
+            [OnnxMetadataKeys.RegMax] = Invariant(layout.RegMax),
+            [OnnxMetadataKeys.NumPoints] = Invariant(layout.NumPoints),
+            [OnnxMetadataKeys.CornerEncoding] = layout.CornerEncoding.ToString().ToLowerInvariant(),
+            [OnnxMetadataKeys.Strides] = string.Join(",", layout.Strides),
+            [OnnxMetadataKeys.InputSize] = $"{options.Width}x{options.Height}",
+            [OnnxMetadataKeys.Decoded] = options.Decode ? "true" : "false",
+            [OnnxMetadataKeys.OutputLayout] = options.Decode
                 ? "scores[C] (sigmoid), x1,y1,x2,y2, TL.x,TL.y,BL.x,BL.y,BR.x,BR.y,TR.x,TR.y (input pixels)"
                 : "scores[C] (sigmoid), then 4+2*points distributions of reg_max+1 bin logits",
         };

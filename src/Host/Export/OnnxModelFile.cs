@@ -1,3 +1,4 @@
+using NanoDet.Inference.Onnx;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
@@ -16,17 +17,17 @@ public static class OnnxModelFile
     {
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["nanodet:class_names"] = JsonSerializer.Serialize(ModelInfo.ClassNames(config, checkpoint, model.Layout.NumClasses)),
-            ["nanodet:source"] = Path.GetFileName(checkpoint),
+            [OnnxMetadataKeys.ClassNames] = JsonSerializer.Serialize(ModelInfo.ClassNames(config, checkpoint, model.Layout.NumClasses)),
+            [OnnxMetadataKeys.Source] = Path.GetFileName(checkpoint),
         };
         var normalize = config.GetSection("data:val:pipeline:normalize").GetChildren()
             .Select(row => row.GetChildren().Select(v => v.Value).ToArray()).ToArray();
         if (normalize.Length == 2)
         {
-            meta["nanodet:mean_bgr"] = string.Join(",", normalize[0]);
-            meta["nanodet:std_bgr"] = string.Join(",", normalize[1]);
+            meta[OnnxMetadataKeys.MeanBgr] = string.Join(",", normalize[0]);
+            meta[OnnxMetadataKeys.StdBgr] = string.Join(",", normalize[1]);
         }
-        if (config["data:val:keep_ratio"] is { } keep) meta["nanodet:keep_ratio"] = keep.ToLower(CultureInfo.InvariantCulture);
+        if (config["data:val:keep_ratio"] is { } keep) meta[OnnxMetadataKeys.KeepRatio] = keep.ToLower(CultureInfo.InvariantCulture);
         var result = OnnxExporter.Export(model, options, meta);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         OnnxExporter.Write(result, path);

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Preprocessing;
 using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using NanoDet.Abstractions.Data;
@@ -45,11 +46,6 @@ public sealed class Detector(ISamplePipeline pipeline, IInferenceBackend backend
             throw new InvalidOperationException(
                 $"the pipeline produced {sample.Width}x{sample.Height}, larger than the network input {InputWidth}x{InputHeight}");
         geometry = new ImageGeometry(sample.Warp, bgr.Width, bgr.Height);
-        if (sample.Width == InputWidth && sample.Height == InputHeight) return sample.Image;
-        var padded = new float[3 * InputHeight * InputWidth];
-        for (int c = 0; c < 3; c++)
-            for (int y = 0; y < sample.Height; y++)
-                Array.Copy(sample.Image, (c * sample.Height + y) * sample.Width, padded, (c * InputHeight + y) * InputWidth, sample.Width);
-        return padded;
+        return InputTransform.PadBottomRight(sample.Image, sample.Width, sample.Height, InputWidth, InputHeight);
     }
 }

@@ -129,7 +129,7 @@ public static class PredictCommand
                 $"[1, 3, {height}, {width}] (data:val:input_size); export with --input-size {width}x{height} or set data:val:input_size");
         var encoding = model.Layout.CornerEncoding.ToString().ToLowerInvariant();
         // files written before the option existed carry no key: they are quadrant graphs
-        var recorded = info.Metadata.GetValueOrDefault(OnnxExporter.CornerEncodingKey, "quadrant");
+        var recorded = info.Metadata.GetValueOrDefault(OnnxMetadataKeys.CornerEncoding, "quadrant");
         if (!info.IsDecoded(decodedChannels) && model.Layout.NumPoints > 0 && !string.Equals(recorded, encoding, StringComparison.OrdinalIgnoreCase))
             throw new ConfigurationException(
                 $"{onnxPath}: the graph's corners use the {recorded} encoding but the checkpoint's head uses {encoding} " +

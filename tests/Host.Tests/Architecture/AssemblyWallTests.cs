@@ -6,14 +6,15 @@ namespace NanoDet.Host.Tests.Architecture;
 /// <summary>
 /// The layering of docs/architecture.md, read from the compiled assemblies' references (the compiler records an
 /// assembly reference only when a type of it is used): plugins see the contracts and the shared libraries, never
-/// another plugin or the host; the host and the libraries name no plugin type; Abstractions depends on nothing of ours.
+/// another plugin or the host; the host and the libraries name no plugin type; Abstractions builds on the torch-free
+/// inference library, which needs nothing else of ours.
 /// </summary>
 public class AssemblyWallTests
 {
     private static readonly string[] Plugins = PluginCatalog.BuiltInAssemblyNames.ToArray();
 
     /// <summary>Libraries a plugin may use besides Abstractions.</summary>
-    private static readonly string[] SharedLibraries = ["NanoDet.Abstractions", "NanoDet.Compute"];
+    private static readonly string[] SharedLibraries = ["NanoDet.Abstractions", "NanoDet.Compute", "NanoDet.Inference"];
 
     private static string[] OursReferencedBy(string assembly) =>
         Assembly.Load(new AssemblyName(assembly)).GetReferencedAssemblies()
@@ -47,8 +48,16 @@ public class AssemblyWallTests
     }
 
     [Fact]
-    public void Abstractions_depends_on_nothing_of_ours()
+    public void Abstractions_builds_on_the_inference_library_only()
     {
-        Assert.Empty(OursReferencedBy("NanoDet.Abstractions"));
+        Assert.Equal(["NanoDet.Inference"], OursReferencedBy("NanoDet.Abstractions"));
+    }
+
+    [Fact]
+    public void The_inference_library_needs_neither_torch_nor_any_other_assembly_of_ours()
+    {
+        var references = Assembly.Load(new AssemblyName("NanoDet.Inference")).GetReferencedAssemblies().Select(a => a.Name!).ToArray();
+        Assert.DoesNotContain(references, n => n.StartsWith("TorchSharp", StringComparison.Ordinal));
+        Assert.Empty(OursReferencedBy("NanoDet.Inference"));
     }
 }

@@ -53,7 +53,7 @@ public class OnnxDecodeTests(ITestOutputHelper output)
         var path = Path.Combine(dir, "decoded.onnx");
         var result = OnnxExporter.Export(model, new OnnxExportOptions(width, height, Decode: true));
         OnnxExporter.Write(result, path);
-        Assert.Equal(encoding, OnnxFileInfo.Read(path).Metadata[OnnxExporter.CornerEncodingKey]);
+        Assert.Equal(encoding, OnnxFileInfo.Read(path).Metadata[OnnxMetadataKeys.CornerEncoding]);
         Assert.Equal(new long[] { 1, layout.PriorCount(height, width), c + 12 }, result.OutputShape);
 
         var input = ExportFixture.Input(height, width, seed: 11);
