@@ -1,3 +1,4 @@
+using NanoDet.Inference.Geometry;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;

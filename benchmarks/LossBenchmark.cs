@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using System.Diagnostics;
 using System.Globalization;
 using NanoDet.Abstractions.Geometry;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Export;
 using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;

@@ -1,3 +1,6 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 

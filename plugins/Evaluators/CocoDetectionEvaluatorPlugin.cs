@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;

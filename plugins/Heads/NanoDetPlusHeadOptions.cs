@@ -60,7 +60,7 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     /// docs/network.md, "Corner encodings"). The channel count is the same; the weights are not interchangeable.
     /// </summary>
     [ConfigurationKeyName("corner_encoding")]
-    public Abstractions.Geometry.CornerEncoding CornerEncoding { get; set; } = Abstractions.Geometry.CornerEncoding.Quadrant;
+    public NanoDet.Inference.Geometry.CornerEncoding CornerEncoding { get; set; } = NanoDet.Inference.Geometry.CornerEncoding.Quadrant;
 
     /// <summary>Loss terms and weights (QFL, DFL, GIoU, the corner loss).</summary>
     [ConfigurationKeyName("loss")]

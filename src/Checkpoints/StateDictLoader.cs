@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using TorchSharp;
 using static TorchSharp.torch;

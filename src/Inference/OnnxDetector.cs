@@ -1,4 +1,5 @@
-using NanoDet.Abstractions.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Onnx;
 using NanoDet.Inference.PostProcessing;
 using NanoDet.Inference.Preprocessing;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Plugins;
 using TorchSharp;

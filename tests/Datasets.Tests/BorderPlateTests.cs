@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
@@ -44,7 +46,7 @@ internal static class TestFiles
 
     public static readonly string FixturesDir = Path.Combine(AppContext.BaseDirectory, "Fixtures");
 
-    public static Quad Quad(params float[] xy) => Abstractions.Data.Quad.FromArray(xy);
+    public static Quad Quad(params float[] xy) => NanoDet.Inference.Geometry.Quad.FromArray(xy);
 
     /// <summary>Reasons of a report's skipped items, with locations, for assertion messages.</summary>
     public static string Describe(DatasetReport r) => string.Join("\n", r.Skipped.Select(s => $"{s.Location}: {s.Reason}: {s.Detail}"));

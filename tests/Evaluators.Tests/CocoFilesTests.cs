@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;

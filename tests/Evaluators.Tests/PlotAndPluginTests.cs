@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;

@@ -1,6 +1,8 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Text.Json;
 using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
 

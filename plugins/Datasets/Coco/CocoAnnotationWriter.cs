@@ -1,7 +1,9 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Compute.Runtime;
 using System.Text.Json;
 using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Coco;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;

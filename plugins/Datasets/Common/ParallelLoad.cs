@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Runtime.ExceptionServices;
 using NanoDet.Abstractions.Plugins;
 

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Pipeline;
@@ -38,7 +40,7 @@ public sealed class ThreadedLoader : IBatchLoader
 
     /// <summary>
     /// One batch: decode, pipeline and collate each listed dataset item. An item whose file cannot be read or
-    /// decoded (an <see cref="Abstractions.Plugins.InputDataException"/> from the dataset or the pipeline) is left
+    /// decoded (an <see cref="InputDataException"/> from the dataset or the pipeline) is left
     /// out and listed in <see cref="DetectionBatch.Skipped"/>; the others keep their augmentation draws, which depend
     /// only on (seed, epoch, index), so a skip never shifts another sample.
     /// </summary>
@@ -59,7 +61,7 @@ public sealed class ThreadedLoader : IBatchLoader
                     ? mixing.Prepare(image, record, rng, new MixSource(_dataset, epoch, _settings.TotalEpochs))
                     : _pipeline.Prepare(image, record, rng));
             }
-            catch (Abstractions.Plugins.InputDataException e)
+            catch (InputDataException e)
             {
                 (skipped ??= []).Add(new SkippedItem(record.Path, SkipReasons.UndecodableImage, WithoutPath(e.Message, record.Path), true));
             }

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;

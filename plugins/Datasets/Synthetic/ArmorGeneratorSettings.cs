@@ -1,8 +1,10 @@
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Synthetic;

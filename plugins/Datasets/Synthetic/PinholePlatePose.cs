@@ -1,4 +1,6 @@
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Pose;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Synthetic;

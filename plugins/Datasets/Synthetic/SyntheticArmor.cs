@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Compute.Runtime;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;

@@ -1,6 +1,8 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Synthetic;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
@@ -94,7 +96,7 @@ public static class SyntheticGenerator
             });
             new CocoAnnotationWriter(PointOrder.Canonical).Write(ClassTable.FromNames(s.ClassNames), records, Path.Combine(temp, AnnotationsFile));
             File.WriteAllText(Path.Combine(temp, SettingsFile), s.Describe() + "\n");
-            if (s.Camera is { } camera) Abstractions.Pose.CameraCalibrationFile.Write(Path.Combine(temp, CameraFile), camera);
+            if (s.Camera is { } camera) NanoDet.Inference.Pose.CameraCalibrationFile.Write(Path.Combine(temp, CameraFile), camera);
             try
             {
                 Directory.Move(temp, folder);

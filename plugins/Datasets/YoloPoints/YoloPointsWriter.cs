@@ -1,3 +1,4 @@
+using NanoDet.Inference.Geometry;
 using NanoDet.Compute.Runtime;
 using System.Text;
 using NanoDet.Abstractions.Data;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Evaluators.Coco;

@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>
@@ -15,5 +17,5 @@ public sealed record Annotation(int Label, Box Box, Quad? Points, bool IsCrowd =
     public float EvalArea => Area ?? Box.Area;
 
     /// <summary>The object's true 3-D pose when the source knows it (the synthetic generator's pinhole mode); else null.</summary>
-    public Pose.ObjectPose? Pose { get; init; }
+    public NanoDet.Inference.Pose.ObjectPose? Pose { get; init; }
 }

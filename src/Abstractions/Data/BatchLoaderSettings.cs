@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>How a loader batches a dataset.</summary>

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>Class names by label, and the COCO category id of each label (XML/txt datasets: label + 1).</summary>

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>What a dataset loaded and what it skipped; printed at the end of loading and by <c>data check</c>.</summary>

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 
 namespace NanoDet.Abstractions.Data;

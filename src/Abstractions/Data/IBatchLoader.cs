@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>Multi-threaded, deterministic batch source over a dataset and a pipeline.</summary>

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>A <c>loader</c> plugin: builds an <see cref="IBatchLoader"/>.</summary>

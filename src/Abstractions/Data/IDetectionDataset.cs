@@ -1,4 +1,6 @@
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Abstractions.Data;
 
@@ -16,6 +18,6 @@ public interface IDetectionDataset
 
     DatasetReport Report { get; }
 
-    /// <summary>Reads an image as BGR 8-bit, 3 channels. Throws <see cref="Plugins.InputDataException"/> naming the file when unreadable.</summary>
+    /// <summary>Reads an image as BGR 8-bit, 3 channels. Throws <see cref="InputDataException"/> naming the file when unreadable.</summary>
     Mat ReadImage(ImageRecord record);
 }

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Abstractions.Data;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>Network input size as NanoDet's <c>input_size: [w, h]</c> plus <c>keep_ratio</c>.</summary>

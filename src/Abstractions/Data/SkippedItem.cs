@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+
 namespace NanoDet.Abstractions.Data;
 
 /// <summary>An image or object left out while loading a dataset, and why.</summary>

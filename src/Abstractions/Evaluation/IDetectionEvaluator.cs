@@ -1,3 +1,5 @@
+using NanoDet.Inference.Errors;
+
 namespace NanoDet.Abstractions.Evaluation;
 
 /// <summary>An <c>evaluator</c> plugin product (CocoDetectionEvaluator).</summary>
@@ -9,7 +11,7 @@ public interface IDetectionEvaluator
     /// <summary>
     /// Reads a COCO ground-truth file and a COCO results file (image_id, category_id, bbox [x,y,w,h], score,
     /// optional points) exactly as given, for <c>nanodet eval --annotations --detections</c>. Malformed input
-    /// throws <see cref="Plugins.InputDataException"/> naming the file and entry.
+    /// throws <see cref="InputDataException"/> naming the file and entry.
     /// </summary>
     EvaluationInput ReadCocoFiles(string annotationsPath, string detectionsPath);
 }

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

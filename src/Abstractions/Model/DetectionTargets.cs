@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Data;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Abstractions.Model;

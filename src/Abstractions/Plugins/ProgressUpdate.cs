@@ -1,3 +1,5 @@
+using NanoDet.Inference.Errors;
+
 namespace NanoDet.Abstractions.Plugins;
 
 /// <summary>One progress report of a long plugin step.</summary>

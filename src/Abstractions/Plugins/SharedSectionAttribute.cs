@@ -1,3 +1,5 @@
+using NanoDet.Inference.Errors;
+
 namespace NanoDet.Abstractions.Plugins;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Numerics;
 using NanoDet.Abstractions.Plugins;

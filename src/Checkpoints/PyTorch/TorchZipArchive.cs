@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.IO.Compression;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;
 using YamlDotNet.Core;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;

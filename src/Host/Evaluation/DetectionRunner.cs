@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Runtime;
 using NanoDet.Compute.Runtime;
 using NanoDet.Abstractions.Data;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;

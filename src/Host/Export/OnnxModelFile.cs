@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Onnx;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using System.Globalization;
 using NanoDet.Abstractions.Model;
 using OpenCvSharp;

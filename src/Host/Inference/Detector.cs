@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Preprocessing;
 using NanoDet.Inference.Runtime;
 using System.Diagnostics;

@@ -1,3 +1,6 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Model;

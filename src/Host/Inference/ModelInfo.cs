@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;

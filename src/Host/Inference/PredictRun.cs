@@ -1,3 +1,4 @@
+using NanoDet.Inference.Geometry;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -168,9 +169,9 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
     }
 
     /// <summary>Records the detections (with their poses when there is a camera); returns the poses in detection order.</summary>
-    private Abstractions.Pose.ObjectPose?[] Collect(string fileName, int? frame, int imageId, IReadOnlyList<Abstractions.Model.Detection> detections, int width, int height)
+    private NanoDet.Inference.Pose.ObjectPose?[] Collect(string fileName, int? frame, int imageId, IReadOnlyList<NanoDet.Inference.Detections.Detection> detections, int width, int height)
     {
-        var poses = new Abstractions.Pose.ObjectPose?[detections.Count];
+        var poses = new NanoDet.Inference.Pose.ObjectPose?[detections.Count];
         for (int i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
@@ -182,7 +183,7 @@ public sealed class PredictRun(Detector detector, DetectionPainter painter, Clas
         return poses;
     }
 
-    private void DrawPoses(Mat image, IReadOnlyList<Abstractions.Model.Detection> detections, Abstractions.Pose.ObjectPose?[] poses)
+    private void DrawPoses(Mat image, IReadOnlyList<NanoDet.Inference.Detections.Detection> detections, NanoDet.Inference.Pose.ObjectPose?[] poses)
     {
         if (pose is null) return;
         for (int i = 0; i < detections.Count; i++)

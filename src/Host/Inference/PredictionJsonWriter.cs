@@ -26,7 +26,7 @@ public static class PredictionJsonWriter
                 w.WriteString("file_name", p.FileName);
                 if (p.Frame is { } frame) w.WriteNumber("frame", frame);
                 CocoResultsWriter.WriteFields(w, r);
-                if (p.Pose is { } pose) Abstractions.Pose.PoseJson.Write(w, pose);
+                if (p.Pose is { } pose) NanoDet.Inference.Pose.PoseJson.Write(w, pose);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

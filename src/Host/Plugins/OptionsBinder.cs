@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;

@@ -1,8 +1,10 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Host.Pose;
 

@@ -1,6 +1,9 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using NanoDet.Abstractions.Model;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Pose;

@@ -1,7 +1,9 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Host.Plugins;
 
 namespace NanoDet.Host.Pose;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;

@@ -1,3 +1,6 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;

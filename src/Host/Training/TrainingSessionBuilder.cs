@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Compute.Kernels;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;

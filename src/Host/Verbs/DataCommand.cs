@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Host.Datasets;
@@ -42,7 +43,7 @@ public sealed class DatasetInputOptions
     {
         var s = parse.GetValue(Dataset) ?? "train";
         if (string.IsNullOrWhiteSpace(s) || s.Contains(':'))
-            throw new Abstractions.Plugins.ConfigurationException($"--dataset: '{s}' is not a split name (train, val)");
+            throw new ConfigurationException($"--dataset: '{s}' is not a split name (train, val)");
         return s;
     }
 
@@ -53,8 +54,8 @@ public sealed class DatasetInputOptions
     public IConfigurationSection Section(ParseResult parse, IConfiguration config)
     {
         if (!UsesFiles(parse)) return DatasetSources.Configured(config, Split(parse));
-        var from = parse.GetValue(From) ?? throw new Abstractions.Plugins.ConfigurationException("--from: required with --input (xml, coco or txt)");
-        var input = parse.GetValue(Input) ?? throw new Abstractions.Plugins.ConfigurationException("--input: required with --from");
+        var from = parse.GetValue(From) ?? throw new ConfigurationException("--from: required with --input (xml, coco or txt)");
+        var input = parse.GetValue(Input) ?? throw new ConfigurationException("--input: required with --from");
         var format = DatasetFormats.Parse(from, "--from");
         var names = ClassNamesFor(parse, config, format, input);
         return DatasetSources.AdHoc(format, input, parse.GetValue(Images), parse.GetValue(PointOrder), parse.GetValue(Layout), names, parse.GetValue(Strict));

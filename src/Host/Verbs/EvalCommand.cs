@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;

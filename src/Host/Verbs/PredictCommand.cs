@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Onnx;
 using NanoDet.Inference.Runtime;
 using System.CommandLine;

@@ -1,4 +1,7 @@
-namespace NanoDet.Abstractions.Model;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+
+namespace NanoDet.Inference.Detections;
 
 /// <summary>
 /// The per-prior channel layout of a head output: <c>[0, C)</c> class channels, then 4 box-side
@@ -12,10 +15,10 @@ namespace NanoDet.Abstractions.Model;
 public sealed record HeadLayout(int NumClasses, int RegMax, int NumPoints, IReadOnlyList<int> Strides)
 {
     /// <summary>How corners are encoded relative to their prior (head option <c>corner_encoding</c>; quadrant by default).</summary>
-    public Geometry.CornerEncoding CornerEncoding { get; init; } = Geometry.CornerEncoding.Quadrant;
+    public CornerEncoding CornerEncoding { get; init; } = CornerEncoding.Quadrant;
 
     /// <summary>The corner arithmetic of <see cref="CornerEncoding"/> at this reg_max.</summary>
-    public Geometry.CornerCodec Corners => new(CornerEncoding, RegMax);
+    public CornerCodec Corners => new(CornerEncoding, RegMax);
 
     /// <summary>Bins per distance: R + 1.</summary>
     public int Bins => RegMax + 1;
@@ -32,7 +35,7 @@ public sealed record HeadLayout(int NumClasses, int RegMax, int NumPoints, IRead
         int n = 0;
         foreach (var s in Strides)
         {
-            var (rows, cols) = Geometry.PriorPoints.LevelSize(height, width, s);
+            var (rows, cols) = PriorPoints.LevelSize(height, width, s);
             n += rows * cols;
         }
         return n;

@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Model;
+using NanoDet.Inference.Geometry;
+
+namespace NanoDet.Inference.Detections;
 
 /// <summary>
 /// A <c>postprocess</c> plugin product, shared by every inference backend: decode, score threshold,

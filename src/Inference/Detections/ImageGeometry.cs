@@ -1,6 +1,6 @@
-using NanoDet.Abstractions.Geometry;
+using NanoDet.Inference.Geometry;
 
-namespace NanoDet.Abstractions.Model;
+namespace NanoDet.Inference.Detections;
 
 /// <summary>How one input image maps to the network: the preprocessing warp and the original size.</summary>
 public sealed record ImageGeometry(WarpMatrix Warp, int OriginalWidth, int OriginalHeight);

@@ -1,4 +1,4 @@
-namespace NanoDet.Abstractions.Plugins;
+namespace NanoDet.Inference.Errors;
 
 /// <summary>
 /// A configuration or usage error: the CLI prints the message as one line and exits with code 2.

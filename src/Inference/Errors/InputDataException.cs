@@ -1,4 +1,4 @@
-namespace NanoDet.Abstractions.Plugins;
+namespace NanoDet.Inference.Errors;
 
 /// <summary>
 /// Unusable input data (a malformed annotation file, an unreadable checkpoint, ...): the CLI prints the message

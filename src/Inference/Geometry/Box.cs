@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>Axis-aligned box, xyxy in pixels, no +1 convention (width = X2 - X1).</summary>
 public readonly record struct Box(float X1, float Y1, float X2, float Y2)

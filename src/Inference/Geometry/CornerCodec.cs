@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Geometry;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// The corner half of a head's distance encoding: the map between corner values (stride units, after the signs of

@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Geometry;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// How a head encodes a corner relative to its prior (the head option <c>corner_encoding</c>); see

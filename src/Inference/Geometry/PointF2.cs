@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>A 2-D point in pixels.</summary>
 public readonly record struct PointF2(float X, float Y);

@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Geometry;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// Center priors (docs/reference.md#priors): for each stride s, an integer grid of ceil(H/s) × ceil(W/s) points at

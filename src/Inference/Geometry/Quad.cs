@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// Four corner points in the canonical order TL, BL, BR, TR (counter-clockwise on screen, y down).
@@ -51,4 +53,8 @@ public readonly record struct Quad(PointF2 Tl, PointF2 Bl, PointF2 Br, PointF2 T
             return true;
         }
     }
+
+    /// <summary>The corners as <c>TL(x, y) BL(x, y) BR(x, y) TR(x, y)</c>, one decimal, invariant culture.</summary>
+    public override string ToString() => FormattableString.Invariant(
+        $"TL({Tl.X:F1}, {Tl.Y:F1}) BL({Bl.X:F1}, {Bl.Y:F1}) BR({Br.X:F1}, {Br.Y:F1}) TR({Tr.X:F1}, {Tr.Y:F1})");
 }

@@ -1,4 +1,6 @@
-namespace NanoDet.Abstractions.Geometry;
+using NanoDet.Inference.Errors;
+
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// The quadrant corner encoding's fixed signs, one per corner in the order TL, BL, BR, TR: corner k lies at

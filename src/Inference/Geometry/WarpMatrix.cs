@@ -1,6 +1,6 @@
-using NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
 
-namespace NanoDet.Abstractions.Geometry;
+namespace NanoDet.Inference.Geometry;
 
 /// <summary>
 /// A 3×3 projective matrix (row-major, double) mapping column vectors [x, y, 1]. The augmentation pipeline

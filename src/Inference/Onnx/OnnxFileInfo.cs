@@ -1,5 +1,5 @@
+using NanoDet.Inference.Errors;
 using Google.Protobuf;
-using NanoDet.Abstractions.Plugins;
 
 
 namespace NanoDet.Inference.Onnx;

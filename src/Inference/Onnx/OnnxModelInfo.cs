@@ -1,8 +1,8 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text.Json;
-using NanoDet.Abstractions.Geometry;
-using NanoDet.Abstractions.Model;
-using NanoDet.Abstractions.Plugins;
 
 namespace NanoDet.Inference.Onnx;
 

@@ -1,9 +1,10 @@
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// Reads a camera calibration in either of the formats calibration tools write: OpenCV <c>FileStorage</c> YAML or XML

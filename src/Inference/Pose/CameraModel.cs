@@ -1,7 +1,9 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// A calibrated pinhole camera with OpenCV's five-coefficient distortion (k1, k2, p1, p2, k3): intrinsics in pixels of
@@ -34,7 +36,7 @@ public sealed record CameraModel(
         if (Width <= 0 || Height <= 0 || (width == Width && height == Height)) return this;
         double sx = (double)width / Width, sy = (double)height / Height;
         if (Math.Abs(sx / sy - 1) > 0.01)
-            throw new Plugins.ConfigurationException(string.Create(CultureInfo.InvariantCulture,
+            throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture,
                 $"{source}: the camera is calibrated for {Width}x{Height} but the image is {width}x{height} (another aspect ratio; only a resized frame can reuse the calibration)"));
         return this with
         {

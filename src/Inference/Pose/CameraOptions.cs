@@ -1,8 +1,9 @@
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Abstractions.Plugins;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// The <c>camera</c> section: <c>file</c> (an OpenCV FileStorage YAML/XML or ROS camera_info YAML calibration) and/or

@@ -1,6 +1,8 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// Where a plate is relative to the camera: rotation R (as a Rodrigues vector, OpenCV's <c>rvec</c>) and translation

@@ -1,7 +1,9 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// Physical armor plate sizes as the four labelled corners span them: width = distance between the two light bars'

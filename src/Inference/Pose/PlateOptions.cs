@@ -1,7 +1,9 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// The <c>plates</c> section: <c>small: [135, 56]</c> and <c>large: [225, 56]</c> (width, height in mm between the

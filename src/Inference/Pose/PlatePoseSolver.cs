@@ -1,7 +1,8 @@
-using NanoDet.Abstractions.Data;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// Plate pose from its four image corners (internal order TL, BL, BR, TR) by OpenCV's planar PnP (IPPE, Collins

@@ -1,8 +1,10 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
 
-namespace NanoDet.Abstractions.Pose;
+namespace NanoDet.Inference.Pose;
 
 /// <summary>
 /// The <c>pose</c> object written with an annotation (COCO ground truth) or a detection (<c>predictions.json</c>):

@@ -1,6 +1,5 @@
-using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Geometry;
-using NanoDet.Abstractions.Model;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 
 namespace NanoDet.Inference.PostProcessing;
 

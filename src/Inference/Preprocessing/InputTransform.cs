@@ -1,5 +1,5 @@
+using NanoDet.Inference.Geometry;
 using System.Runtime.InteropServices;
-using NanoDet.Abstractions.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Inference.Preprocessing;

@@ -1,6 +1,6 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Onnx;
 using Microsoft.ML.OnnxRuntime;
-using NanoDet.Abstractions.Plugins;
 
 namespace NanoDet.Inference.Runtime;
 

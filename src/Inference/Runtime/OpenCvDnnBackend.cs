@@ -1,6 +1,6 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Onnx;
 using System.Runtime.InteropServices;
-using NanoDet.Abstractions.Plugins;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 

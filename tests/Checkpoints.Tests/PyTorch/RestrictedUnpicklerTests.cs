@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Numerics;
 using System.Text;
 using NanoDet.Abstractions.Plugins;

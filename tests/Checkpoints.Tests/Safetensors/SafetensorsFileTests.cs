@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Checkpoints.Safetensors;
 using System.Buffers.Binary;
 using System.Text;

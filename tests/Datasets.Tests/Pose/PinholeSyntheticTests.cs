@@ -1,5 +1,7 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Coco;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Synthetic;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Runtime;
 using NanoDet.Checkpoints.Safetensors;
 using Google.Protobuf;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Detectors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;

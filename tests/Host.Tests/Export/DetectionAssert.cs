@@ -1,3 +1,5 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
 
 namespace NanoDet.Host.Tests.Export;

@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Onnx;
 using NanoDet.Inference.Runtime;
 using NanoDet.Abstractions.Geometry;

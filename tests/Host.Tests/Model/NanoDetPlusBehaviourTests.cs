@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Detectors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Geometry;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Detectors;
 using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Abstractions.Plugins;

@@ -1,3 +1,6 @@
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

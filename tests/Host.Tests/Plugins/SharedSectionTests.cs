@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Plugins;

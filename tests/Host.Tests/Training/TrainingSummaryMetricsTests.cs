@@ -1,3 +1,5 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;

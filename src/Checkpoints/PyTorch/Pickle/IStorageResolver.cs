@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints.PyTorch.Pickle;
@@ -7,7 +8,7 @@ internal interface IStorageResolver
 {
     /// <summary>
     /// Resolves storage <paramref name="key"/> of <paramref name="numel"/> elements of <paramref name="dtype"/>;
-    /// throws <see cref="NanoDet.Abstractions.Plugins.InputDataException"/> if the record is missing or too short.
+    /// throws <see cref="NanoDet.Inference.Errors.InputDataException"/> if the record is missing or too short.
     /// </summary>
     StorageReference Resolve(string key, ScalarType dtype, long numel, string location);
 }

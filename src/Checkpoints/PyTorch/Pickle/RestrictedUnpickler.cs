@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;

@@ -1,7 +1,6 @@
-using NanoDet.Heads.PostProcess;
 using NanoDet.Inference.PostProcessing;
 
-namespace NanoDet.Heads.Tests.PostProcess;
+namespace NanoDet.Inference.Tests.PostProcessing;
 
 public class ClassAwareNmsTests
 {

@@ -1,7 +1,8 @@
-using NanoDet.Abstractions.Plugins;
-using NanoDet.Abstractions.Pose;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
-namespace NanoDet.Datasets.Tests.Pose;
+namespace NanoDet.Inference.Tests.Pose;
 
 /// <summary>Both calibration formats load to the same camera; broken files are one-line errors naming file and key.</summary>
 public class CameraCalibrationFileTests
@@ -117,7 +118,7 @@ public class CameraCalibrationFileTests
 
     private static string Write(string name, string text)
     {
-        var path = Path.Combine(TestFiles.NewTempDir("calib"), name);
+        var path = Path.Combine(TestPaths.NewTempDir("calib"), name);
         File.WriteAllText(path, text);
         return path;
     }

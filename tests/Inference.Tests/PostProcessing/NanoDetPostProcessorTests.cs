@@ -1,10 +1,8 @@
-using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Geometry;
-using NanoDet.Abstractions.Model;
-using NanoDet.Heads.PostProcess;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.PostProcessing;
 
-namespace NanoDet.Heads.Tests.PostProcess;
+namespace NanoDet.Inference.Tests.PostProcessing;
 
 /// <summary>Post-process on hand-made raw outputs (docs/reference.md#post-processing).</summary>
 public class NanoDetPostProcessorTests
@@ -128,7 +126,7 @@ public class NanoDetPostProcessorTests
             var (cx, cy, s) = priors[p];
             dec[p * kd + 2] = cx - d[0] * s; dec[p * kd + 3] = cy - d[1] * s;
             dec[p * kd + 4] = cx + d[2] * s; dec[p * kd + 5] = cy + d[3] * s;
-            var q = DistanceCodec.DistancesToPoints(cx, cy, [d[4] * s, d[5] * s, d[6] * s, d[7] * s, d[8] * s, d[9] * s, d[10] * s, d[11] * s]);
+            var q = QuadrantPoints(cx, cy, [d[4] * s, d[5] * s, d[6] * s, d[7] * s, d[8] * s, d[9] * s, d[10] * s, d[11] * s]);
             q.ToArray().CopyTo(dec, p * kd + 6);
         }
         var b = Make().Process(dec, 1, Layout, 16, 16, [Identity16], decoded: true)[0];
@@ -167,5 +165,17 @@ public class NanoDetPostProcessorTests
     {
         public bool Equals(float x, float y) => Math.Abs(x - y) <= tol;
         public int GetHashCode(float obj) => 0;
+    }
+
+    /// <summary>Corners from eight quadrant distances (pixels), signs per corner from <see cref="QuadrantSigns"/>.</summary>
+    private static Quad QuadrantPoints(float cx, float cy, float[] d)
+    {
+        var xy = new float[8];
+        for (int k = 0; k < 4; k++)
+        {
+            xy[2 * k] = cx + QuadrantSigns.X[k] * d[2 * k];
+            xy[2 * k + 1] = cy + QuadrantSigns.Y[k] * d[2 * k + 1];
+        }
+        return Quad.FromArray(xy);
     }
 }
