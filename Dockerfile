@@ -16,6 +16,8 @@ COPY src/Abstractions/*.csproj src/Abstractions/
 COPY src/Inference/*.csproj src/Inference/
 COPY src/Compute/*.csproj src/Compute/
 COPY src/Checkpoints/*.csproj src/Checkpoints/
+COPY src/Training/*.csproj src/Training/
+COPY src/Export/*.csproj src/Export/
 COPY src/Host/*.csproj src/Host/
 COPY plugins/Detectors/*.csproj plugins/Detectors/
 COPY plugins/Backbones/*.csproj plugins/Backbones/

@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;

@@ -12,6 +12,7 @@ using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
 using NanoDet.Host.Training;
+using NanoDet.Training;
 using static TorchSharp.torch;
 
 namespace NanoDet.Benchmarks;

@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace NanoDet.Host.Plugins;
 
 /// <summary>
-/// One load context per external plugin folder. Contract assemblies (NanoDet.Abstractions, TorchSharp,
+/// One load context per external plugin folder. Contract and shared assemblies (NanoDet.Abstractions, NanoDet.Compute, NanoDet.Inference, TorchSharp,
 /// OpenCvSharp, Microsoft.Extensions.*) resolve to the host's copies so types match across the boundary;
 /// everything else loads from the folder (using its .deps.json when present).
 /// </summary>
@@ -12,7 +12,7 @@ public sealed class PluginLoadContext : AssemblyLoadContext
 {
     private static readonly string[] SharedPrefixes =
     [
-        "NanoDet.Abstractions", "TorchSharp", "OpenCvSharp", "Microsoft.Extensions.", "System.", "netstandard", "mscorlib",
+        "NanoDet.Abstractions", "NanoDet.Compute", "NanoDet.Inference", "TorchSharp", "OpenCvSharp", "Microsoft.ML.OnnxRuntime", "Google.Protobuf", "Microsoft.Extensions.", "System.", "netstandard", "mscorlib",
     ];
 
     private readonly string _folder;

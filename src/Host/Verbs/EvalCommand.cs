@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Runtime;
 using System.CommandLine;
@@ -6,8 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Data;
-using NanoDet.Host.Evaluation;
+using NanoDet.Training.Data;
+using NanoDet.Training.Validation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Plugins;

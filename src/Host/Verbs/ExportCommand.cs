@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;

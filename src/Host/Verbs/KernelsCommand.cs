@@ -8,7 +8,7 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Data;
+using NanoDet.Training.Data;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;

@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Detections;
 using NanoDet.Inference.Errors;
@@ -12,8 +13,8 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Data;
-using NanoDet.Host.Evaluation;
+using NanoDet.Training.Data;
+using NanoDet.Training.Validation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Pose;

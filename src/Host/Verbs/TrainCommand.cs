@@ -8,6 +8,7 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Runtime;
 using NanoDet.Host.Training;
+using NanoDet.Training;
 using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;
@@ -81,7 +82,8 @@ public static class TrainCommand
 
         var state = resume?.State ?? new TrainingState();
         var started = DateTime.UtcNow;
-        var outcome = new Trainer(session, log).Run(state, cancellation);
+        var progress = new TrainingReporter(log, session.SaveDir, session.LogInterval, tensorboard: true);
+        var outcome = new Trainer(session, progress, log).Run(state, cancellation);
         var saveKey = session.Validation?.SaveKey ?? "mAP";
         TrainingCurves.Save(state.History, saveKey, Path.Combine(session.SaveDir, "curves.png"));
         PrintSummary(session, state, saveKey, DateTime.UtcNow - started);

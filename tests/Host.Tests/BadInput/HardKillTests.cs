@@ -1,7 +1,7 @@
 using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
 using NanoDet.Host.Tests.Training;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.BadInput;

@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Host.Export;
 using NanoDet.Host.Tests.Model;
 

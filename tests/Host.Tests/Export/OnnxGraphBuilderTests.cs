@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using NanoDet.Abstractions.Export;

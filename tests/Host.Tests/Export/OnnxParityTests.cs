@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Onnx;
 using NanoDet.Inference.Runtime;
 using NanoDet.Checkpoints.Safetensors;

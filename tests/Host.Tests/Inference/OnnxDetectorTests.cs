@@ -1,3 +1,4 @@
+using NanoDet.Export;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
@@ -59,7 +60,7 @@ public class OnnxDetectorTests
     {
         using var model = ExportFixture.TinyModel(seed: 2);
         var path = Path.Combine(TestPaths.NewTempDir("onnx-detector-bare"), "bare.onnx");
-        NanoDet.Host.Export.OnnxExporter.Write(NanoDet.Host.Export.OnnxExporter.Export(model, new NanoDet.Host.Export.OnnxExportOptions(320, 320)), path);
+        OnnxExporter.Write(OnnxExporter.Export(model, new OnnxExportOptions(320, 320)), path);
         var e = Assert.Throws<InputDataException>(() => OnnxDetector.Open(path));
         Assert.Contains(OnnxMetadataKeys.ClassNames, e.Message);
         Assert.Contains(path, e.Message);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using NanoDet.Host.Tests.Export;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Tests.Inference;

@@ -1,6 +1,6 @@
 using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -10,7 +10,7 @@ using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Training;

@@ -2,7 +2,7 @@ using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Plugins;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -2,7 +2,7 @@ using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
 using System.Text.Json;
 using NanoDet.Host.Tests.Cli;
-using NanoDet.Host.Training;
+using NanoDet.Training;
 using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.Training;

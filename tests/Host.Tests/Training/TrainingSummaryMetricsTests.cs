@@ -4,6 +4,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Evaluators;
+using NanoDet.Training;
 using NanoDet.Host.Training;
 
 namespace NanoDet.Host.Tests.Training;

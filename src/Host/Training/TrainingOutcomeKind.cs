@@ -1,8 +1,0 @@
-namespace NanoDet.Host.Training;
-
-public enum TrainingOutcomeKind
-{
-    Completed,
-    Interrupted,
-    Aborted,
-}

@@ -1,0 +1,8 @@
+namespace NanoDet.Training;
+
+public enum TrainingOutcomeKind
+{
+    Completed,
+    Interrupted,
+    Aborted,
+}
