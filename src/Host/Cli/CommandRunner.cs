@@ -11,7 +11,7 @@ namespace NanoDet.Host.Cli;
 /// Runs one verb: builds the host, wires Ctrl+C and SIGTERM to a cancellation token (the verb decides how to
 /// stop cleanly), and maps failures to one-line errors and exit codes.
 /// </summary>
-public sealed class CommandRunner(GlobalOptionSet globals)
+internal sealed class CommandRunner(GlobalOptionSet globals)
 {
     public GlobalOptionSet Globals { get; } = globals;
 

@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Cli;
 
 /// <summary>Process exit codes (README.md#verbs).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Success = 0;
     /// <summary>Runtime failure (bad data file, I/O, numerical abort).</summary>

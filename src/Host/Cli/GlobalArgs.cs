@@ -5,4 +5,4 @@ namespace NanoDet.Host.Cli;
 /// <param name="ConfigFile">--config FILE.</param>
 /// <param name="Sets">--set key=value, in order.</param>
 /// <param name="Verbose">--verbose: debug logging and stack traces on errors.</param>
-public sealed record GlobalArgs(string? Profile, string? ConfigFile, IReadOnlyList<string> Sets, bool Verbose);
+internal sealed record GlobalArgs(string? Profile, string? ConfigFile, IReadOnlyList<string> Sets, bool Verbose);

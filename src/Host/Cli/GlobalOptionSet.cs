@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace NanoDet.Host.Cli;
 
 /// <summary>The options shared by every verb (recursive on the root command).</summary>
-public sealed class GlobalOptionSet
+internal sealed class GlobalOptionSet
 {
     public Option<string?> Profile { get; } = new("--profile")
     {

@@ -4,7 +4,7 @@ using NanoDet.Host.Verbs;
 namespace NanoDet.Host.Cli;
 
 /// <summary>The command tree: <c>train | eval | predict | export | synth | data | plugins | kernels</c>.</summary>
-public static class NanoDetCli
+internal static class NanoDetCli
 {
     public static RootCommand Build()
     {

@@ -15,7 +15,7 @@ namespace NanoDet.Host.Cli;
 /// The composition root: merged configuration, Serilog (console + a file under <c>save_dir/logs</c>), the plugin
 /// registry and resolver, and the verb services, in a Microsoft.Extensions.Hosting host.
 /// </summary>
-public static class NanoDetHostFactory
+internal static class NanoDetHostFactory
 {
     /// <param name="args">Global CLI options.</param>
     /// <param name="verb">Verb name, used for the log file name.</param>

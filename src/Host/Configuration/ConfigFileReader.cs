@@ -7,7 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace NanoDet.Host.Configuration;
 
 /// <summary>Reads JSON and YAML (NanoDet's own <c>.yml</c> configs, anchors included) into <see cref="ConfigNode"/> trees.</summary>
-public static class ConfigFileReader
+internal static class ConfigFileReader
 {
     /// <summary>Reads a config file by extension (.yml/.yaml or .json). Errors name the file and line.</summary>
     public static ConfigNode ReadFile(string path)

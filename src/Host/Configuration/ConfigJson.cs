@@ -8,7 +8,7 @@ namespace NanoDet.Host.Configuration;
 /// The effective configuration as JSON: embedded in checkpoints so a weights file says how it was trained, and read
 /// back as a config layer when a checkpoint or resume file is used. Sections whose children are 0..n−1 become arrays.
 /// </summary>
-public static class ConfigJson
+internal static class ConfigJson
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = false };
 

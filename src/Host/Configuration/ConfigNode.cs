@@ -5,7 +5,7 @@ namespace NanoDet.Host.Configuration;
 /// (e.g. <c>device: cpu</c> from JSON plus NanoDet's <c>device: {batchsize_per_gpu: 32}</c> from YAML).
 /// Sequences are children keyed "0", "1", ... with <see cref="IsSequence"/> set.
 /// </summary>
-public sealed class ConfigNode
+internal sealed class ConfigNode
 {
     private readonly List<string> _order = [];
     private readonly Dictionary<string, ConfigNode> _children = new(StringComparer.OrdinalIgnoreCase);

@@ -10,7 +10,7 @@ namespace NanoDet.Host.Configuration;
 /// The configuration stored in a checkpoint or resume file (<c>--checkpoint</c>, <c>--resume</c>), merged after
 /// the profile and before --config: a weights file remembers how it was trained, the command line still wins.
 /// </param>
-public sealed record ConfigSources(
+internal sealed record ConfigSources(
     string BaseDirectory,
     string? Profile,
     string? ConfigFile,

@@ -6,7 +6,7 @@ namespace NanoDet.Host.Configuration;
 /// The configuration a checkpoint carries (its <see cref="CheckpointFormat.ConfigKey"/> metadata), read from the
 /// file's header without loading its tensors.
 /// </summary>
-public static class EmbeddedConfig
+internal static class EmbeddedConfig
 {
     /// <summary>The embedded configuration, or null when the file has none (e.g. weights converted from PyTorch).</summary>
     public static ConfigNode? Read(string path) =>

@@ -7,7 +7,7 @@ namespace NanoDet.Host.Configuration;
 /// <c>corner_encoding: quadrant</c> before merging. Without this the base profile's choice would leak into a
 /// PyTorch checkpoint's or an old checkpoint's head and decode its corner bins wrongly.
 /// </summary>
-public static class LegacyHeadDefaults
+internal static class LegacyHeadDefaults
 {
     public const string CornerEncodingKey = "corner_encoding";
 

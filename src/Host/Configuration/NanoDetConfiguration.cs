@@ -12,7 +12,7 @@ namespace NanoDet.Host.Configuration;
 /// without <c>corner_encoding</c> is the seed's quadrant head (<see cref="LegacyHeadDefaults"/>). Sequences replace (not merge index by index), so a shorter list
 /// in a later source never keeps stale items.
 /// </summary>
-public static class NanoDetConfiguration
+internal static class NanoDetConfiguration
 {
     public const string EnvironmentPrefix = "NANODET__";
 

@@ -9,7 +9,7 @@ namespace NanoDet.Host.Datasets;
 /// Runs work under a Spectre progress display fed by <see cref="PluginProgress"/>: every task name a plugin reports
 /// becomes one bar. Plugins stay free of console code.
 /// </summary>
-public static class ConsoleProgress
+internal static class ConsoleProgress
 {
     public static T Run<T>(Func<IProgress<ProgressUpdate>, T> work)
     {

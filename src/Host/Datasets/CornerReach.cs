@@ -20,7 +20,7 @@ namespace NanoDet.Host.Datasets;
 /// without any candidate prior (smaller than a stride, without the tiny-plate rule) or whose box fits no level are
 /// counted apart.
 /// </summary>
-public static class CornerReach
+internal static class CornerReach
 {
     /// <summary>
     /// The reference prior (centre x, y and stride) of a box on a padded input, or null when no prior is a candidate;

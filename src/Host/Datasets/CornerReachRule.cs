@@ -7,7 +7,7 @@ namespace NanoDet.Host.Datasets;
 /// What <see cref="CornerReach"/> checks against: the head's strides, reg_max and corner encoding, and the
 /// assigner's candidate rule (<c>center_radius</c> in strides; 0 = priors strictly inside the box only).
 /// </summary>
-public sealed record CornerReachRule(IReadOnlyList<int> Strides, int RegMax, CornerEncoding Encoding, double CenterRadius)
+internal sealed record CornerReachRule(IReadOnlyList<int> Strides, int RegMax, CornerEncoding Encoding, double CenterRadius)
 {
     /// <summary>How the candidate rule reads in a report.</summary>
     public string CandidateRule => CenterRadius > 0

@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Datasets;
 
 /// <summary>Counts of <see cref="CornerReach"/> over a dataset.</summary>
-public sealed class CornerReachTally
+internal sealed class CornerReachTally
 {
     /// <summary>Objects with corners checked (crowd regions excluded).</summary>
     public int Objects { get; set; }

@@ -19,7 +19,7 @@ namespace NanoDet.Host.Datasets;
 /// With <c>--decode</c> every image is decoded first: those that fail (cut short, corrupt pixel data) are listed as
 /// skipped, as training would leave them out of their batches.
 /// </summary>
-public static class DataCheck
+internal static class DataCheck
 {
     /// <summary>Prints the report; returns 1 when no image or no object is usable, else 0.</summary>
     public static int Run(IDetectionDataset ds, ISamplePipeline pipeline, CornerReachRule rule, IAnsiConsole console, bool decode = false)

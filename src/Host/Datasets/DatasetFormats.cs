@@ -4,7 +4,7 @@ using NanoDet.Abstractions.Plugins;
 namespace NanoDet.Host.Datasets;
 
 /// <summary>The file formats the CLI names (<c>--from</c>, <c>--to</c>, <c>--format</c>) and the plugins that read/write them.</summary>
-public static class DatasetFormats
+internal static class DatasetFormats
 {
     public const string Xml = "xml";
     public const string Coco = "coco";

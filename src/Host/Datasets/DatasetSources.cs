@@ -10,7 +10,7 @@ namespace NanoDet.Host.Datasets;
 /// Where the data verbs get a dataset: the configured split (<c>data:train</c>, <c>data:val</c>) or files named on
 /// the command line (<c>--from FORMAT --input PATH [--images DIR]</c>), both built through the plugin resolver.
 /// </summary>
-public static class DatasetSources
+internal static class DatasetSources
 {
     /// <summary>The configured section of a split; a clear error when it is missing.</summary>
     public static IConfigurationSection Configured(IConfiguration config, string split)

@@ -9,7 +9,7 @@ namespace NanoDet.Host.Datasets;
 /// corners numbered 1-4 in the order TL, BL, BR, TR (joined 1→2→3→4 so a wrong order shows as a crossed
 /// quadrilateral), tiled into one grid.
 /// </summary>
-public static class PreviewRenderer
+internal static class PreviewRenderer
 {
     /// <summary>NanoDet's normalisation, used when the config does not state one.</summary>
     public static readonly double[] DefaultMean = [103.53, 116.28, 123.675];

@@ -16,7 +16,7 @@ namespace NanoDet.Host.Export;
 /// into the configured architecture so a file that does not fit is refused, written as a self-describing safetensors
 /// file (config, class names, input size, which weights) that predict, eval and export accept as a checkpoint.
 /// </summary>
-public static class InferenceWeightsExporter
+internal static class InferenceWeightsExporter
 {
     /// <summary>Which weights of the source went into the file: <c>ema</c>, <c>raw</c>, <c>mixed</c> or <c>as stored</c>.</summary>
     public sealed record Result(string Weights, string SourceDescription, int Tensors, string Load);

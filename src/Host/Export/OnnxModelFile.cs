@@ -14,7 +14,7 @@ namespace NanoDet.Host.Export;
 /// Exports a loaded detector to an .onnx file with the metadata a deployment needs beside the graph: class names,
 /// the normalisation (mean/std per BGR channel), keep_ratio, and where the weights came from.
 /// </summary>
-public static class OnnxModelFile
+internal static class OnnxModelFile
 {
     public static OnnxExportResult Write(DetectorModule model, IConfiguration config, string checkpoint, OnnxExportOptions options, string path)
     {

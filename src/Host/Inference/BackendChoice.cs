@@ -8,7 +8,7 @@ namespace NanoDet.Host.Inference;
 /// it runs the exported network several times faster than TorchSharp at batch 1 (README "Benchmarks"), and
 /// TorchSharp on a CUDA device. An explicit backend is kept as given.
 /// </summary>
-public static class BackendChoice
+internal static class BackendChoice
 {
     public const string Auto = "auto";
     public const string Torch = "torch";

@@ -11,7 +11,7 @@ namespace NanoDet.Host.Inference;
 /// "class score" above the box; one colour per class. Only detections with a score at or above the threshold are
 /// drawn (NanoDet's demo uses 0.35).
 /// </summary>
-public sealed class DetectionPainter(IReadOnlyList<string> classNames, float threshold)
+internal sealed class DetectionPainter(IReadOnlyList<string> classNames, float threshold)
 {
     public float Threshold { get; } = threshold;
 

@@ -14,7 +14,7 @@ namespace NanoDet.Host.Inference;
 /// normalise, matrix kept), zero padding to the fixed network input (bottom/right, as the loader pads), a backend,
 /// and the shared post-process with the inverse warp. Every backend sees exactly the same input tensor.
 /// </summary>
-public sealed class Detector(ISamplePipeline pipeline, IInferenceBackend backend, IDetectionPostProcessor postProcessor,
+internal sealed class Detector(ISamplePipeline pipeline, IInferenceBackend backend, IDetectionPostProcessor postProcessor,
     HeadLayout layout, int inputWidth, int inputHeight)
 {
     /// <summary>The backend (its name is reported).</summary>

@@ -17,7 +17,7 @@ namespace NanoDet.Host.Inference;
 /// this tool carries its own, layered in by the verb; a PyTorch file needs <c>--config</c>), then the weights
 /// strictly — every inference entry must be present with its shape; training-only aux weights may be absent.
 /// </summary>
-public static class DetectorCheckpoint
+internal static class DetectorCheckpoint
 {
     /// <returns>The model in eval mode on <paramref name="device"/>.</returns>
     public static DetectorModule Load(string path, IConfiguration config, IPluginResolver resolver, Device device, ILogger log)

@@ -12,7 +12,7 @@ namespace NanoDet.Host.Inference;
 /// <c>data:val:input_size: [w, h]</c>, else <c>data:train:input_size</c>, unless given explicitly or recorded in the
 /// checkpoint's <c>input_size</c> metadata by <c>export --format safetensors --input-size</c>).
 /// </summary>
-public static class ModelInfo
+internal static class ModelInfo
 {
     /// <summary>Class names for a model with <paramref name="numClasses"/> classes; numbered names when none are known.</summary>
     public static IReadOnlyList<string> ClassNames(IConfiguration config, string? checkpoint, int numClasses)

@@ -7,7 +7,7 @@ namespace NanoDet.Host.Inference;
 /// What <c>predict --input</c> names: one image, one video, or a folder whose images (by extension, sorted by
 /// path, sub-folders included) are processed in order. Other files in a folder are ignored.
 /// </summary>
-public sealed record PredictInput(PredictInputKind Kind, string Root, IReadOnlyList<string> Files)
+internal sealed record PredictInput(PredictInputKind Kind, string Root, IReadOnlyList<string> Files)
 {
     public static readonly IReadOnlySet<string> ImageExtensions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
         { ".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".jp2", ".pgm", ".ppm" };

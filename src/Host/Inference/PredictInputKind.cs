@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Inference;
 
 /// <summary>What <c>predict --input</c> points at.</summary>
-public enum PredictInputKind
+internal enum PredictInputKind
 {
     Image,
     Folder,

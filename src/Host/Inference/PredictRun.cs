@@ -18,7 +18,7 @@ namespace NanoDet.Host.Inference;
 /// </summary>
 /// <remarks>With a <see cref="PoseSetup"/>, every detection with corners gets its plate pose by PnP (in the JSON) and
 /// drawn detections get their axes and distance.</remarks>
-public sealed class PredictRun(Detector detector, DetectionPainter painter, ClassTable classes, string outputDir, ILogger log, PoseSetup? pose = null)
+internal sealed class PredictRun(Detector detector, DetectionPainter painter, ClassTable classes, string outputDir, ILogger log, PoseSetup? pose = null)
 {
     public const string ResultsFileName = "predictions.json";
 

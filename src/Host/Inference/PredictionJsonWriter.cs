@@ -11,7 +11,7 @@ namespace NanoDet.Host.Inference;
 /// and, for video frames, <c>frame</c> (0-based); with a camera, <c>pose</c> (rvec, tvec in metres, distance, yaw,
 /// pitch, roll in degrees) for every detection whose corners PnP could solve. <c>nanodet eval --detections</c> and pycocotools read it as results.
 /// </summary>
-public static class PredictionJsonWriter
+internal static class PredictionJsonWriter
 {
     public static void Write(string path, IEnumerable<PredictionRecord> records)
     {

@@ -10,7 +10,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Host.Inference;
 
 /// <summary>The TorchSharp model itself (eval mode, no autograd), on the configured device.</summary>
-public sealed class TorchBackend(DetectorModule model, Device device, bool ownsModel = false) : IInferenceBackend
+internal sealed class TorchBackend(DetectorModule model, Device device, bool ownsModel = false) : IInferenceBackend
 {
     public string Name => "torch";
 

@@ -8,7 +8,7 @@ using NanoDet.Abstractions.Plugins;
 namespace NanoDet.Host.Model;
 
 /// <summary>Builds the detector named by <c>model:arch:name</c> through the plugin registry.</summary>
-public static class DetectorBuilder
+internal static class DetectorBuilder
 {
     /// <summary>The config section of the architecture.</summary>
     public const string ArchSection = "model:arch";

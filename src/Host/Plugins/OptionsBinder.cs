@@ -11,7 +11,7 @@ namespace NanoDet.Host.Plugins;
 /// Binds an options class from a config section (NanoDet snake_case keys through
 /// <see cref="ConfigurationKeyNameAttribute"/>) and validates it. Every error names the full key path and value.
 /// </summary>
-public static class OptionsBinder
+internal static class OptionsBinder
 {
     /// <summary>Binds and validates; <paramref name="unknownKeys"/> receives keys no property consumes.</summary>
     public static object Bind(Type optionsType, IConfigurationSection section, List<string>? unknownKeys = null)

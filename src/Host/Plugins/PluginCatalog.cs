@@ -10,7 +10,7 @@ namespace NanoDet.Host.Plugins;
 /// assemblies and in every assembly of the configured plugin folders, registers each as a keyed singleton
 /// under its <see cref="PluginKey"/>, and rejects duplicate (kind, name) pairs.
 /// </summary>
-public sealed class PluginCatalog
+internal sealed class PluginCatalog
 {
     /// <summary>Assemblies deployed with the host that carry the built-in plugins.</summary>
     public static readonly IReadOnlyList<string> BuiltInAssemblyNames =

@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Plugins;
 
 /// <summary>A discovered plugin, as listed by <c>nanodet plugins</c>.</summary>
-public sealed record PluginDescriptor(string Kind, string Name, Type Type, string? Description)
+internal sealed record PluginDescriptor(string Kind, string Name, Type Type, string? Description)
 {
     public string AssemblyName => Type.Assembly.GetName().Name ?? "?";
     public string Version => Type.Assembly.GetName().Version?.ToString() ?? "?";

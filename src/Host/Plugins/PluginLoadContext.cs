@@ -8,7 +8,7 @@ namespace NanoDet.Host.Plugins;
 /// OpenCvSharp, Microsoft.Extensions.*) resolve to the host's copies so types match across the boundary;
 /// everything else loads from the folder (using its .deps.json when present).
 /// </summary>
-public sealed class PluginLoadContext : AssemblyLoadContext
+internal sealed class PluginLoadContext : AssemblyLoadContext
 {
     private static readonly string[] SharedPrefixes =
     [

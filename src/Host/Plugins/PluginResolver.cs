@@ -7,7 +7,7 @@ using NanoDet.Abstractions.Plugins;
 namespace NanoDet.Host.Plugins;
 
 /// <summary>The host's <see cref="IPluginResolver"/>: keyed-service lookup, options binding, clear errors.</summary>
-public sealed class PluginResolver(IServiceProvider services, PluginCatalog catalog, ILoggerFactory loggers) : IPluginResolver
+internal sealed class PluginResolver(IServiceProvider services, PluginCatalog catalog, ILoggerFactory loggers) : IPluginResolver
 {
     private readonly ILogger _log = loggers.CreateLogger("NanoDet.Plugins");
 

@@ -6,7 +6,7 @@ namespace NanoDet.Host.Pose;
 /// <c>pose_error_vs_distance.png</c>: distance error (% of the true distance) and rotation error (degrees) of every
 /// matched plate against its true distance, model and noise reference, with the bin edges marked.
 /// </summary>
-public static class PoseErrorPlot
+internal static class PoseErrorPlot
 {
     public const string FileName = "pose_error_vs_distance.png";
 

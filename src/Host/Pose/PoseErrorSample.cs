@@ -5,7 +5,7 @@ namespace NanoDet.Host.Pose;
 /// <param name="DistanceError">|estimated − true distance|, metres.</param>
 /// <param name="RotationError">Angle of R_trueᵀ·R_estimated, degrees.</param>
 /// <param name="YawError">|estimated − true yaw| (wrapped), degrees.</param>
-public sealed record PoseErrorSample(double TrueDistance, double DistanceError, double RotationError, double YawError)
+internal sealed record PoseErrorSample(double TrueDistance, double DistanceError, double RotationError, double YawError)
 {
     /// <summary>Distance error in % of the true distance.</summary>
     public double DistancePercent => 100 * DistanceError / TrueDistance;

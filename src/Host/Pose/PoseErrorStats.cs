@@ -1,7 +1,7 @@
 namespace NanoDet.Host.Pose;
 
 /// <summary>Mean, median and 90th percentile of one error over a set of plates (NaN when empty).</summary>
-public sealed record PoseErrorStats(double Mean, double Median, double P90)
+internal sealed record PoseErrorStats(double Mean, double Median, double P90)
 {
     public static PoseErrorStats Of(IEnumerable<double> values)
     {

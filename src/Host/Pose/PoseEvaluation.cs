@@ -17,7 +17,7 @@ namespace NanoDet.Host.Pose;
 /// ground-truth corners plus Gaussian noise with the model's measured corner noise (RMS of the detected − true
 /// corner coordinates of the pairs in the same distance bin), so it shows what that corner accuracy costs in pose.
 /// </summary>
-public sealed class PoseEvaluation(PoseSetup setup, int seed = 0)
+internal sealed class PoseEvaluation(PoseSetup setup, int seed = 0)
 {
     public const double MatchIou = 0.5;
 

@@ -13,7 +13,7 @@ namespace NanoDet.Host.Pose;
 /// towards the camera blue; each half a plate height long) projected through the camera, and the distance in metres
 /// below the box.
 /// </summary>
-public static class PoseOverlay
+internal static class PoseOverlay
 {
     public static void Draw(Mat bgr, Detection detection, ObjectPose pose, CameraModel camera, double plateHeight)
     {

@@ -12,7 +12,7 @@ namespace NanoDet.Host.Pose;
 /// What PnP needs besides the corners: the camera (scaled to each image's size when the calibration states its
 /// resolution), the plate sizes and the class names that pick small or large plates.
 /// </summary>
-public sealed class PoseSetup(CameraModel camera, PlateGeometry plates, IReadOnlyList<string> classNames, string cameraSource)
+internal sealed class PoseSetup(CameraModel camera, PlateGeometry plates, IReadOnlyList<string> classNames, string cameraSource)
 {
     public const string CameraSection = "camera";
     public const string PlatesSection = "plates";

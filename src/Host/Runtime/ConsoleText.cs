@@ -9,7 +9,7 @@ namespace NanoDet.Host.Runtime;
 /// only handles the brackets. Everything this tool prints that is not its own fixed markup (keys, paths, values,
 /// class names, messages) goes through these helpers, which build <see cref="Text"/> renderables: never parsed.
 /// </summary>
-public static class ConsoleText
+internal static class ConsoleText
 {
     /// <summary>A renderable that shows <paramref name="text"/> exactly, optionally styled.</summary>
     public static Text Literal(string text, Style? style = null) => new(text, style ?? Style.Plain);

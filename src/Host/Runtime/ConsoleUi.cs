@@ -6,7 +6,7 @@ namespace NanoDet.Host.Runtime;
 /// The process's human-facing console: Spectre on stderr (stdout stays clean for results a user may pipe),
 /// interactive (live progress bars) only when stderr is a terminal.
 /// </summary>
-public static class ConsoleUi
+internal static class ConsoleUi
 {
     private static readonly Lazy<IAnsiConsole> Instance = new(() =>
     {

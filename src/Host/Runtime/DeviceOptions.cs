@@ -7,7 +7,7 @@ namespace NanoDet.Host.Runtime;
 /// (<c>gpu_ids</c>, <c>workers_per_gpu</c>, <c>batchsize_per_gpu</c>, <c>precision</c>) are read alongside so a
 /// NanoDet YAML loads unchanged.
 /// </summary>
-public sealed class DeviceOptions
+internal sealed class DeviceOptions
 {
     /// <summary>
     /// The device when <c>device</c> itself holds NanoDet's mapping (a file cannot give <c>device</c> both a value and

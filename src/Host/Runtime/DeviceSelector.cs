@@ -10,7 +10,7 @@ using TorchSharp;
 namespace NanoDet.Host.Runtime;
 
 /// <summary>Resolves <c>device</c> (<c>auto|cpu|cuda[:N]</c>) to a torch device; <c>auto</c> logs its pick.</summary>
-public static class DeviceSelector
+internal static class DeviceSelector
 {
     /// <summary>Parses the device string without touching CUDA; throws naming the <c>device</c> key when invalid.</summary>
     public static (string Kind, int Index) Parse(string? text)

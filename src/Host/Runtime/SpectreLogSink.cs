@@ -10,7 +10,7 @@ namespace NanoDet.Host.Runtime;
 /// writer and a line printed during training appears above the bar instead of tearing it. Lines are written as
 /// literal text (<see cref="ConsoleText"/>): keys, paths and values in messages are never read as markup or emoji.
 /// </summary>
-public sealed class SpectreLogSink(IAnsiConsole console, string outputTemplate) : ILogEventSink
+internal sealed class SpectreLogSink(IAnsiConsole console, string outputTemplate) : ILogEventSink
 {
     private readonly MessageTemplateTextFormatter _formatter = new(outputTemplate);
     private readonly object _gate = new();

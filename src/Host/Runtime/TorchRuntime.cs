@@ -7,7 +7,7 @@ namespace NanoDet.Host.Runtime;
 /// Loads libtorch once, turning a native load failure into one clear line, after setting oneDNN's kernel level
 /// (<see cref="LibtorchEnvironment"/>).
 /// </summary>
-public static class TorchRuntime
+internal static class TorchRuntime
 {
     private static readonly object Gate = new();
     private static bool _loaded;

@@ -11,7 +11,7 @@ namespace NanoDet.Host.Training;
 /// What a user sees while training: a live Spectre progress bar per epoch (loss terms, lr, images/s, ETA),
 /// a Serilog line every <c>log:interval</c> steps, TensorBoard scalars under <c>save_dir/tensorboard</c>.
 /// </summary>
-public sealed class TrainingReporter : ITrainingProgress
+internal sealed class TrainingReporter : ITrainingProgress
 {
     private readonly ILogger _log;
     private readonly int _interval;

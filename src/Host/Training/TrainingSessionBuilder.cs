@@ -26,7 +26,7 @@ namespace NanoDet.Host.Training;
 /// Builds a <see cref="TrainingSession"/> from the configuration, failing before any work when a dataset is
 /// missing or the configuration cannot work (every such error names its key).
 /// </summary>
-public sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolver resolver, ILogger log)
+internal sealed class TrainingSessionBuilder(IConfiguration config, IPluginResolver resolver, ILogger log)
 {
     public TrainingSession Build(ResumeFile? resume)
     {

@@ -18,7 +18,7 @@ using Spectre.Console;
 namespace NanoDet.Host.Verbs;
 
 /// <summary><c>nanodet data check | preview | convert</c>: inspect, look at and convert datasets.</summary>
-public static class DataCommand
+internal static class DataCommand
 {
     public static Command Build(CommandRunner runner)
     {

@@ -10,7 +10,7 @@ namespace NanoDet.Host.Verbs;
 /// (<c>--from FORMAT --input PATH [--images DIR] [--point-order O] [--layout L] [--class-names a,b] [--strict]</c>).
 /// One instance per command (System.CommandLine symbols have one parent).
 /// </summary>
-public sealed class DatasetInputOptions
+internal sealed class DatasetInputOptions
 {
     public Option<string> Dataset { get; } = new("--dataset")
     {

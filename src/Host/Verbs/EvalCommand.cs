@@ -27,7 +27,7 @@ namespace NanoDet.Host.Verbs;
 /// With a camera (<c>--camera</c>, <c>camera:file</c>, or a synthetic <c>data:val</c> in pinhole mode) and ground
 /// truth with poses or corners, the checkpoint mode adds the pose-error table (<see cref="PoseEvaluation"/>).
 /// </summary>
-public static class EvalCommand
+internal static class EvalCommand
 {
     /// <summary>Used when the configuration names no evaluator.</summary>
     public const string DefaultEvaluator = "CocoDetectionEvaluator";

@@ -20,7 +20,7 @@ namespace NanoDet.Host.Verbs;
 /// self-describing inference weights. The architecture comes from the checkpoint's embedded configuration, or from
 /// <c>--config</c> for a PyTorch .pth/.ckpt.
 /// </summary>
-public static class ExportCommand
+internal static class ExportCommand
 {
     public static Command Build(CommandRunner runner)
     {

@@ -24,7 +24,7 @@ namespace NanoDet.Host.Verbs;
 /// layer of the configured model (a training step at the configured batch and input size, and batch-1 inference),
 /// with each candidate's time and error against float64.
 /// </summary>
-public static class KernelsCommand
+internal static class KernelsCommand
 {
     public static Command Build(CommandRunner runner)
     {

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace NanoDet.Host.Verbs;
 
 /// <summary><c>nanodet plugins</c>: the registry as a table (kind, name, assembly, version).</summary>
-public static class PluginsCommand
+internal static class PluginsCommand
 {
     public static Command Build(CommandRunner runner)
     {

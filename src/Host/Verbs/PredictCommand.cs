@@ -28,7 +28,7 @@ namespace NanoDet.Host.Verbs;
 /// the <c>data:val</c> pipeline in deterministic mode, post-processing the configured <c>postprocess</c> plugin, for
 /// every backend alike. The ONNX backends use <c>--onnx FILE</c> or export the checkpoint into the output folder.
 /// </summary>
-public static class PredictCommand
+internal static class PredictCommand
 {
     public static Command Build(CommandRunner runner)
     {

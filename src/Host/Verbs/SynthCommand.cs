@@ -21,7 +21,7 @@ namespace NanoDet.Host.Verbs;
 /// <c>annotations.json</c>, <c>labels/</c> (SJTU txt + classes.txt), plus <c>DIR/dataset.yml</c> to use it with
 /// <c>--config</c>.
 /// </summary>
-public static class SynthCommand
+internal static class SynthCommand
 {
     public static Command Build(CommandRunner runner)
     {

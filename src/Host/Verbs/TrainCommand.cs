@@ -20,7 +20,7 @@ namespace NanoDet.Host.Verbs;
 /// <c>save_dir/resume_last.safetensors</c> when it exists and starts a new run otherwise: one command for a job that
 /// a scheduler restarts (a Kubernetes Job's retries).
 /// </summary>
-public static class TrainCommand
+internal static class TrainCommand
 {
     public static Command Build(CommandRunner runner)
     {
