@@ -5,7 +5,7 @@ namespace NanoDet.Checkpoints;
 /// <c>model.</c> and overwrites the raw entry of that name; then a leading <c>module.</c> (DataParallel) is stripped
 /// when the first key has it, then a leading <c>model.</c> (Lightning) likewise.
 /// </summary>
-public static class CheckpointKeys
+internal static class CheckpointKeys
 {
     /// <summary>The normalised entries, in their original order (an EMA entry takes the place of its raw twin).</summary>
     public static List<(string Key, T Value)> Normalize<T>(IReadOnlyList<(string Key, T Value)> entries)

@@ -15,7 +15,7 @@ namespace NanoDet.Export;
 /// signed corner encoding the corner constants are spacing·stride and centre + origin·stride (<see cref="CornerCodec"/>),
 /// so the graph has the same nodes either way.
 /// </summary>
-public static class OnnxDecodeGraph
+internal static class OnnxDecodeGraph
 {
     /// <summary>Appends the decode to <paramref name="raw"/> ([B, N, K]) and returns [B, N, C + G].</summary>
     public static OnnxValue Append(IOnnxGraphBuilder g, OnnxValue raw, HeadLayout layout, int width, int height)

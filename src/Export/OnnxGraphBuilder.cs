@@ -14,7 +14,7 @@ namespace NanoDet.Export;
 /// folds BatchNorm into convolutions and counts convolution multiply-accumulates (NanoDet's FLOPs convention, docs/reference.md#reference-figures:
 /// conv MACs only, FLOPs = 2 × MACs). <see cref="Build"/> produces the <see cref="ModelProto"/>.
 /// </summary>
-public sealed class OnnxGraphBuilder : IOnnxGraphBuilder
+internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
 {
     private readonly List<NodeProto> _nodes = [];
     private readonly List<TensorProto> _initializers = [];

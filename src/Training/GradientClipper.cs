@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Training;
 
 /// <summary>Gradient clipping by the global L2 norm over all parameters (docs/reference.md#gradient-clipping, <c>grad_clip</c> = 35).</summary>
-public static class GradientClipper
+internal static class GradientClipper
 {
     /// <summary>
     /// Scales every gradient by max_norm / (‖g‖₂ + 1e-6) when the global norm exceeds <paramref name="maxNorm"/>

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace NanoDet.Training;
 
 /// <summary>JSON settings for training metadata: metrics may be NaN (e.g. corner error with no matches).</summary>
-public static class TrainingJson
+internal static class TrainingJson
 {
     public static readonly JsonSerializerOptions Options = new()
     {

@@ -7,7 +7,7 @@ namespace NanoDet.Training;
 /// Training images of one epoch that could not be decoded: how many, and the first few files (kept for the epoch
 /// summary and the abort message). Immutable, so the value before a batch stays at hand when that batch aborts.
 /// </summary>
-public sealed class UndecodableTally
+internal sealed class UndecodableTally
 {
     /// <summary>Files named in messages.</summary>
     public const int FilesShown = 3;

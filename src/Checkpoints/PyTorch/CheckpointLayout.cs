@@ -1,7 +1,7 @@
 namespace NanoDet.Checkpoints.PyTorch;
 
 /// <summary>How the weights sit inside a PyTorch checkpoint (docs/reference.md#weight-names-and-checkpoint-loading).</summary>
-public enum CheckpointLayout
+internal enum CheckpointLayout
 {
     /// <summary>The top level is the state_dict itself (<c>torch.save(model.state_dict(), f)</c>).</summary>
     StateDict,

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace NanoDet.Checkpoints.PyTorch;
 
 /// <summary>What was found in a PyTorch checkpoint and how its state dict was derived.</summary>
-public sealed record CheckpointMetadata
+internal sealed record CheckpointMetadata
 {
     public required string Path { get; init; }
 

@@ -1,7 +1,7 @@
 namespace NanoDet.Checkpoints.PyTorch;
 
 /// <summary>Options for <see cref="CheckpointReader.Read(string, CheckpointReadOptions?)"/>.</summary>
-public sealed record CheckpointReadOptions
+internal sealed record CheckpointReadOptions
 {
     public static readonly CheckpointReadOptions Default = new();
 

@@ -13,7 +13,7 @@ namespace NanoDet.Checkpoints.PyTorch;
 /// a restricted unpickler (see docs/pytorch-import.md); a name outside its allow-list anywhere rejects the file.
 /// Errors are <see cref="InputDataException"/> whose message starts with the path.
 /// </summary>
-public static class CheckpointReader
+internal static class CheckpointReader
 {
     /// <summary>
     /// Reads the state dict of <paramref name="path"/>, preferring EMA weights as NanoDet does (docs/reference.md#weight-names-and-checkpoint-loading).

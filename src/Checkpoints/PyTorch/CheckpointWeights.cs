@@ -1,7 +1,7 @@
 namespace NanoDet.Checkpoints.PyTorch;
 
 /// <summary>Which weights the loaded state dict holds.</summary>
-public enum CheckpointWeights
+internal enum CheckpointWeights
 {
     /// <summary>The EMA snapshot (<c>avg_model.*</c>) replaced every raw <c>model.*</c> entry.</summary>
     Ema,

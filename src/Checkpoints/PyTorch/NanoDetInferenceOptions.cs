@@ -1,7 +1,7 @@
 namespace NanoDet.Checkpoints.PyTorch;
 
 /// <summary>What <see cref="NanoDetStateDict.ForInference"/> removes from a NanoDet-Plus state dict.</summary>
-public sealed record NanoDetInferenceOptions
+internal sealed record NanoDetInferenceOptions
 {
     public static readonly NanoDetInferenceOptions Default = new();
 

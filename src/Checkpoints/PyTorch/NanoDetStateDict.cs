@@ -6,7 +6,7 @@ namespace NanoDet.Checkpoints.PyTorch;
 /// Turns a NanoDet-Plus state dict (as read by <see cref="CheckpointReader"/>) into the inference model's state dict:
 /// the network runs backbone → fpn → head only (docs/reference.md#training-forward-and-the-aux-branch), so the assign-guidance branch can be left out.
 /// </summary>
-public static class NanoDetStateDict
+internal static class NanoDetStateDict
 {
     /// <summary>Prefixes of the training-only branch.</summary>
     public static readonly IReadOnlyList<string> AuxiliaryPrefixes = ["aux_fpn.", "aux_head."];

@@ -6,7 +6,7 @@ namespace NanoDet.Checkpoints.PyTorch;
 /// The entries kept by <see cref="NanoDetStateDict.ForInference"/> (same tensor objects as the source, not copies:
 /// the source's owner still disposes them) and the names dropped.
 /// </summary>
-public sealed record NanoDetStateDictSelection(OrderedDictionary<string, Tensor> Tensors, IReadOnlyList<string> Dropped)
+internal sealed record NanoDetStateDictSelection(OrderedDictionary<string, Tensor> Tensors, IReadOnlyList<string> Dropped)
 {
     /// <summary>The kept keys include NanoDet's three inference parts (<c>backbone.</c>, <c>fpn.</c>, <c>head.</c>).</summary>
     public bool HasNanoDetParts => NanoDetStateDict.InferenceParts.All(p => Tensors.Keys.Any(k => k.StartsWith(p, StringComparison.Ordinal)));

@@ -7,7 +7,7 @@ namespace NanoDet.Checkpoints.PyTorch;
 /// <c>state_dict()</c> keys, after the prefix rule of docs/reference.md#weight-names-and-checkpoint-loading) of contiguous CPU tensors, plus what was found.
 /// Owns the tensors: dispose it, or take them over with <see cref="DetachStateDict"/>.
 /// </summary>
-public sealed class PyTorchCheckpoint : IDisposable
+internal sealed class PyTorchCheckpoint : IDisposable
 {
     private OrderedDictionary<string, Tensor>? _stateDict;
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace NanoDet.Checkpoints.Safetensors;
 
 /// <summary>Sizes and TorchSharp equivalents of <see cref="SafetensorsDType"/>.</summary>
-public static class SafetensorsDTypes
+internal static class SafetensorsDTypes
 {
     /// <summary>Bytes per element.</summary>
     public static int ElementSize(SafetensorsDType t) => t switch

@@ -6,7 +6,7 @@ namespace NanoDet.Compute.Kernels;
 /// A 1×1 convolution as a batched matrix product in the NCHW layout: [out, in] × [N, in, H·W] → [N, out, H·W]. No
 /// transposition of the activations; the output is NCHW-contiguous.
 /// </summary>
-public sealed class BatchedGemmKernel : IConvKernel
+internal sealed class BatchedGemmKernel : IConvKernel
 {
     public const string KernelName = "gemm-1x1-nchw";
 

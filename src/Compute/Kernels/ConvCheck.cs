@@ -9,7 +9,7 @@ namespace NanoDet.Compute.Kernels;
 /// [n, out, H', W'] from a private generator, and libtorch's float64 result (libtorch has no oneDNN float64 path, so
 /// this is its plain reference loop). <see cref="Error"/> runs a kernel in float32 on the same numbers.
 /// </summary>
-public sealed class ConvCheck
+internal sealed class ConvCheck
 {
     private readonly ConvCall _call;
     private readonly Tensor _x, _w, _upstream;

@@ -7,7 +7,7 @@ namespace NanoDet.Compute.Kernels;
 /// (a strided view, no copy) and accumulated with that tap's per-channel weight. Elementwise work only, so it runs at
 /// memory speed in either layout, where general convolution kernels handle one channel per group poorly.
 /// </summary>
-public sealed class DepthwiseShiftKernel : IConvKernel
+internal sealed class DepthwiseShiftKernel : IConvKernel
 {
     public const string KernelName = "depthwise-shift";
 

@@ -7,7 +7,7 @@ namespace NanoDet.Compute.Kernels;
 /// libtorch's native kernels where oneDNN does not take the shape, cuDNN on a GPU. Today's behaviour, and the only
 /// kernel off the CPU.
 /// </summary>
-public sealed class LibtorchConvKernel : IConvKernel
+internal sealed class LibtorchConvKernel : IConvKernel
 {
     public const string KernelName = "libtorch";
 

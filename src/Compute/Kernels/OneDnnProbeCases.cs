@@ -8,7 +8,7 @@ namespace NanoDet.Compute.Kernels;
 /// memory layouts, with channel counts that are not multiples of the 8- or 16-float vector width — the cases where
 /// wrong kernels were seen (29/58/116 inputs, 99/106 outputs).
 /// </summary>
-public static class OneDnnProbeCases
+internal static class OneDnnProbeCases
 {
     /// <summary>(in, out, kernel, stride, groups, channels-last) per case.</summary>
     public static readonly IReadOnlyList<(int In, int Out, int Kernel, int Stride, int Groups, bool ChannelsLast)> Cases =

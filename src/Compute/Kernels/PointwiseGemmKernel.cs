@@ -6,7 +6,7 @@ namespace NanoDet.Compute.Kernels;
 /// A 1×1 convolution as one matrix product on a channels-last view: [N·H·W, in] × [in, out]. The output keeps the
 /// channels-last strides (values in [N, out, H, W] order), so a following pointwise layer reads it without a copy.
 /// </summary>
-public sealed class PointwiseGemmKernel : IConvKernel
+internal sealed class PointwiseGemmKernel : IConvKernel
 {
     public const string KernelName = "gemm-1x1";
 

@@ -9,7 +9,7 @@ namespace NanoDet.Compute.Kernels;
 /// single GEMM [N·Hp·Wp, in] × [in, out] accumulated into the output rows, computed on the padded grid; rows outside
 /// the valid H'×W' region (the padding margin, a few percent of a feature map) are computed and dropped.
 /// </summary>
-public sealed class ShiftedGemmKernel : IConvKernel
+internal sealed class ShiftedGemmKernel : IConvKernel
 {
     public const string KernelName = "shifted-gemm";
 

@@ -6,7 +6,7 @@ namespace NanoDet.Compute.Kernels;
 /// A dense k×k convolution as im2col + one matrix product: the input's sliding blocks [N, in·kH·kW, H'·W'] (unfold)
 /// multiplied by the weight as [out, in·kH·kW]. The backward pass is a matrix product and a fold (col2im).
 /// </summary>
-public sealed class UnfoldGemmKernel : IConvKernel
+internal sealed class UnfoldGemmKernel : IConvKernel
 {
     public const string KernelName = "unfold-gemm";
 

@@ -8,7 +8,7 @@ namespace NanoDet.Inference.PostProcessing;
 /// truncated to <c>maxKeep</c>, the scan stops once <c>maxKeep</c> boxes are kept: later candidates could
 /// never enter the output, so the result is identical and the cost is bounded by candidates × maxKeep.
 /// </summary>
-public static class ClassAwareNms
+internal static class ClassAwareNms
 {
     /// <summary>Indices of kept candidates in descending score order.</summary>
     /// <param name="boxes">xyxy per candidate, 4 floats each.</param>
