@@ -2,6 +2,7 @@ using System.Text.Json;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Pose;
 using NanoDet.Datasets.Common;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Datasets.Coco;
 
@@ -77,7 +78,7 @@ public sealed class CocoAnnotationWriter(PointOrder order) : IDatasetWriter
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        });
+        }, durable: false);
         return objects;
     }
 

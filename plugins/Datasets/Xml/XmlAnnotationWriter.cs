@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Datasets.Xml;
 
@@ -20,7 +21,7 @@ public sealed class XmlAnnotationWriter(PointOrder order) : IDatasetWriter
         foreach (var r in images)
         {
             var file = Path.Combine(output, Path.ChangeExtension(r.FileName, ".xml"));
-            AtomicFile.WriteText(file, ToXml(classes, r).ToString() + "\n");
+            AtomicFile.WriteAllText(file, ToXml(classes, r).ToString() + "\n", durable: false);
             objects += r.Annotations.Count;
         }
         return objects;

@@ -1,6 +1,7 @@
 using System.Text;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Datasets.YoloPoints;
 
@@ -16,7 +17,7 @@ public sealed class YoloPointsWriter(PointOrder order, TxtLayout layout) : IData
     public int Write(ClassTable classes, IReadOnlyList<ImageRecord> images, string output)
     {
         Directory.CreateDirectory(output);
-        AtomicFile.WriteText(Path.Combine(output, YoloPointsDataset.ClassesFile), string.Join('\n', classes.Names) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(output, YoloPointsDataset.ClassesFile), string.Join('\n', classes.Names) + "\n", durable: false);
         int objects = 0;
         foreach (var r in images)
         {
@@ -27,7 +28,7 @@ public sealed class YoloPointsWriter(PointOrder order, TxtLayout layout) : IData
                 sb.Append(Line(a, r.Width, r.Height)).Append('\n');
                 objects++;
             }
-            AtomicFile.WriteText(Path.Combine(output, Path.ChangeExtension(r.FileName, ".txt")), sb.ToString());
+            AtomicFile.WriteAllText(Path.Combine(output, Path.ChangeExtension(r.FileName, ".txt")), sb.ToString(), durable: false);
         }
         return objects;
     }

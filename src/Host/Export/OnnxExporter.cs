@@ -2,7 +2,7 @@ using Google.Protobuf;
 using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Runtime;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Host.Export;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using NanoDet.Abstractions.Evaluation;
-using NanoDet.Host.Runtime;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Host.Inference;
 

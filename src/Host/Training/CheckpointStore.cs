@@ -2,10 +2,10 @@ using NanoDet.Abstractions.Runtime.Kernels;
 using System.Globalization;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
-using NanoDet.Host.Runtime;
 using NanoDet.Host.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
+using NanoDet.Abstractions.Files;
 
 namespace NanoDet.Host.Training;
 

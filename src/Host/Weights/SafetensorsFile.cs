@@ -197,6 +197,6 @@ public sealed class SafetensorsFile
         return bytes;
     }
 
-    /// <summary>Writes atomically (<see cref="Runtime.AtomicFile"/>), so a crash or kill never leaves a torn file.</summary>
-    public void Write(string path) => Runtime.AtomicFile.WriteAllBytes(path, ToBytes());
+    /// <summary>Writes atomically (<see cref="Abstractions.Files.AtomicFile"/>), so a crash or kill never leaves a torn file.</summary>
+    public void Write(string path) => Abstractions.Files.AtomicFile.WriteAllBytes(path, ToBytes());
 }
