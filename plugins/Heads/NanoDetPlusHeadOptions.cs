@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Layers;
+using NanoDet.Abstractions.Model;
 
 namespace NanoDet.Heads;
 
@@ -9,7 +10,7 @@ namespace NanoDet.Heads;
 /// <c>num_points</c> (4 = four-point head, the default; 0 = plain NanoDet-Plus), the training loss
 /// (<c>loss</c>) and the label assigner (<c>assigner_cfg</c>, resolved by name).
 /// </summary>
-public sealed class NanoDetPlusHeadOptions : IValidatableObject
+public sealed class NanoDetPlusHeadOptions : IValidatableObject, IHeadContract
 {
     [ConfigurationKeyName("num_classes")]
     [Range(1, 100000)]
@@ -71,6 +72,10 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     public Assigners.AssignerOptions AssignerCfg { get; set; } = new();
 
     public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
+
+    public HeadLayout Layout => new(NumClasses, RegMax, NumPoints, [.. ResolvedStrides]) { CornerEncoding = CornerEncoding };
+
+    public double CandidateCenterRadius => AssignerCfg.CenterRadius;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -11,6 +11,9 @@ public interface ISamplePipeline
 {
     InputSpec Input { get; }
 
+    /// <summary>The normalisation <see cref="Prepare"/> applies (the pipeline's configuration or its defaults).</summary>
+    PixelNormalization Normalization { get; }
+
     /// <param name="bgr">BGR 8-bit image (not modified, not disposed).</param>
     /// <param name="record">Ground truth in original pixels.</param>
     /// <param name="rng">Random source for augmentation; null means deterministic (validation/inference: resize + normalise only).</param>

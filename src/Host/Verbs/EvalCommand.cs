@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
@@ -135,7 +136,7 @@ public static class EvalCommand
     {
         if (backendName == BackendChoice.Torch) return validation.Runner.Run(model, validation.Loader, device, cancellation);
         var input = data.Pipeline("data:val").Input;
-        int width = BackendChoice.RoundUp32(input.Width), height = BackendChoice.RoundUp32(input.Height);
+        int width = InputPadding.RoundUp(input.Width), height = InputPadding.RoundUp(input.Height);
         Directory.CreateDirectory(plotDir);
         var onnxPath = Path.Combine(plotDir, "model.onnx");
         OnnxModelFile.Write(model, config, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);

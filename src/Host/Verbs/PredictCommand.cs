@@ -68,7 +68,7 @@ public static class PredictCommand
         var outputDir = Path.GetFullPath(s.Output ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "predict"));
 
         var pipeline = new DataFactory(config, resolver, log).Pipeline("data:val");
-        int width = BackendChoice.RoundUp32(pipeline.Input.Width), height = BackendChoice.RoundUp32(pipeline.Input.Height);
+        int width = InputPadding.RoundUp(pipeline.Input.Width), height = InputPadding.RoundUp(pipeline.Input.Height);
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
             string.IsNullOrWhiteSpace(postSection["name"]) ? ValidationSet.DefaultPostProcess : null);
