@@ -12,8 +12,8 @@ public sealed class CocoDataset : PluginFactory<CocoDatasetOptions, IDetectionDa
     public override IDetectionDataset Create(CocoDatasetOptions options, PluginContext context)
     {
         var section = context.Section;
-        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, "img_path");
-        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, "ann_path");
+        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, DatasetKeys.ImagePath);
+        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, DatasetKeys.AnnotationPath);
         if (!File.Exists(annPath))
             throw new ConfigurationException($"{section.Path}:ann_path: file not found: {annPath}");
         if (!Directory.Exists(imgPath))

@@ -144,8 +144,8 @@ public static class DataCommand
     public static IDatasetWriter Writer(IPluginResolver resolver, string format, string? pointOrder, string? layout)
     {
         var values = new Dictionary<string, string?>();
-        if (pointOrder is not null) values["writer:point_order"] = pointOrder;
-        if (layout is not null) values["writer:layout"] = layout;
+        if (pointOrder is not null) values[$"writer:{DatasetKeys.PointOrder}"] = pointOrder;
+        if (layout is not null) values[$"writer:{DatasetKeys.Layout}"] = layout;
         var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("writer");
         return resolver.Create<IDatasetWriter>(PluginKind.DatasetWriter, section, DatasetFormats.PluginName(format));
     }

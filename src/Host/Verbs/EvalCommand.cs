@@ -28,7 +28,6 @@ namespace NanoDet.Host.Verbs;
 public static class EvalCommand
 {
     /// <summary>Used when the configuration names no evaluator.</summary>
-    public const string DefaultEvaluator = "CocoDetectionEvaluator";
 
     public static Command Build(CommandRunner runner)
     {
@@ -69,7 +68,7 @@ public static class EvalCommand
                 var config = services.GetRequiredService<IConfiguration>();
                 var section = config.GetSection("evaluator");
                 var evaluator = services.GetRequiredService<IPluginResolver>().Create<IDetectionEvaluator>(
-                    PluginKind.Evaluator, section, string.IsNullOrWhiteSpace(section["name"]) ? DefaultEvaluator : null);
+                    PluginKind.Evaluator, section, DefaultPlugins.NameOr(section, DefaultPlugins.Evaluator));
                 var input = evaluator.ReadCocoFiles(gt, dt);
                 string? plotDir = parse.GetValue(plots) is { } p ? Path.GetFullPath(p) : null;
                 var report = evaluator.Evaluate(input, plotDir);

@@ -11,6 +11,7 @@ using NanoDet.Host.Data;
 using NanoDet.Host.Evaluation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
+using NanoDet.Host.Plugins;
 using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
 
@@ -71,7 +72,7 @@ public static class PredictCommand
         int width = InputPadding.RoundUp(pipeline.Input.Width), height = InputPadding.RoundUp(pipeline.Input.Height);
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
-            string.IsNullOrWhiteSpace(postSection["name"]) ? ValidationSet.DefaultPostProcess : null);
+            DefaultPlugins.NameOr(postSection, DefaultPlugins.PostProcess));
 
         var device = s.Backend is BackendChoice.Torch or BackendChoice.Auto ? DeviceSelector.Resolve(config, log) : TorchSharp.torch.CPU;
         if (s.Backend == BackendChoice.Auto)
