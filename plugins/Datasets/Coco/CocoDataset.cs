@@ -27,11 +27,11 @@ public sealed class CocoDataset : PluginFactory<CocoDatasetOptions, IDetectionDa
         ObjectRules rules, bool strict, ILogger log)
     {
         var shown = DisplayPath.Of(annFile);
-        using var doc = CocoAnnotationReader.Parse(annFile);
-        var categories = CocoAnnotationReader.Categories(doc.RootElement, shown);
+        var doc = CocoAnnotationReader.Parse(annFile);
+        var categories = CocoAnnotationReader.Categories(doc, shown);
         var classes = CocoAnnotationReader.ClassTable(categories, classNames, shown);
         var builder = new DatasetBuilder(source, classes, rules, new SkipLog(strict));
-        var records = CocoAnnotationReader.Read(doc.RootElement, shown, builder, new ImageFolder(imgPath), order, categories);
+        var records = CocoAnnotationReader.Read(doc, shown, builder, new ImageFolder(imgPath), order, categories);
         return builder.Build(records, log);
     }
 }
