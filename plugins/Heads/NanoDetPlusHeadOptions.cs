@@ -32,7 +32,7 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject, IHeadContract
     [Range(1, 15)]
     public int KernelSize { get; set; } = 5;
 
-    /// <summary>Strides of the input levels; NanoDet's default is [8, 16, 32], NanoDet-Plus configs use [8, 16, 32, 64].</summary>
+    /// <summary>Strides of the input levels (<see cref="HeadStrides"/>).</summary>
     [ConfigurationKeyName("strides")]
     public int[]? Strides { get; set; }
 
@@ -71,7 +71,7 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject, IHeadContract
     [ConfigurationKeyName("assigner_cfg")]
     public Assigners.AssignerOptions AssignerCfg { get; set; } = new();
 
-    public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
+    public IReadOnlyList<int> ResolvedStrides => HeadStrides.Resolve(Strides);
 
     public HeadLayout Layout => new(NumClasses, RegMax, NumPoints, [.. ResolvedStrides]) { CornerEncoding = CornerEncoding };
 
@@ -79,8 +79,7 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject, IHeadContract
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Strides is not null && (Strides.Length == 0 || Strides.Any(s => s < 1)))
-            yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
+        if (HeadStrides.Check(Strides, nameof(Strides)) is { } strides) yield return strides;
         if (KernelSize % 2 == 0)
             yield return new ValidationResult("must be odd (same-size padding)", [nameof(KernelSize)]);
         if (Activation is not null && !Abstractions.Layers.Activation.IsKnown(Activation))

@@ -134,11 +134,12 @@ public static class EvalCommand
         CancellationToken cancellation)
     {
         if (backendName == BackendChoice.Torch) return validation.Runner.Run(model, validation.Loader, device, cancellation);
-        var input = data.Pipeline("data:val").Input;
+        var pipeline = data.Pipeline("data:val");
+        var input = pipeline.Input;
         int width = InputPadding.RoundUp(input.Width), height = InputPadding.RoundUp(input.Height);
         Directory.CreateDirectory(plotDir);
         var onnxPath = Path.Combine(plotDir, "model.onnx");
-        OnnxModelFile.Write(model, config, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
+        OnnxModelFile.Write(model, config, pipeline, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
         int decoded = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         using IInferenceBackend runner = backendName == BackendChoice.OpenCv
             ? new OpenCvDnnBackend(onnxPath, decoded) : new OnnxRuntimeBackend(onnxPath, decoded);

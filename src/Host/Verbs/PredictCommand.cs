@@ -83,7 +83,7 @@ public static class PredictCommand
         var pose = PoseSetup.FromConfig(config, s.Camera, names);
         if (pose is not null)
             log.LogInformation("pose: camera {Camera} from {Source}; plates {Plates}", pose.Camera.Describe(), pose.CameraSource, pose.Plates.Describe());
-        using var backend = CreateBackend(s, model, device, config, width, height, outputDir, log);
+        using var backend = CreateBackend(s, model, device, config, pipeline, width, height, outputDir, log);
 
         var detector = new Detector(pipeline, backend, post, layout, width, height);
         var painter = new DetectionPainter(names, s.DrawThreshold);
@@ -110,7 +110,7 @@ public static class PredictCommand
     }
 
     private static IInferenceBackend CreateBackend(Settings s, DetectorModule model, TorchSharp.torch.Device device, IConfiguration config,
-        int width, int height, string outputDir, ILogger log)
+        ISamplePipeline pipeline, int width, int height, string outputDir, ILogger log)
     {
         if (s.Backend == BackendChoice.Torch) return new TorchBackend(model, device);
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
@@ -118,7 +118,7 @@ public static class PredictCommand
         if (onnxPath is null)
         {
             onnxPath = Path.Combine(outputDir, "model.onnx");
-            var result = OnnxModelFile.Write(model, config, s.Checkpoint, new OnnxExportOptions(width, height), onnxPath);
+            var result = OnnxModelFile.Write(model, config, pipeline, s.Checkpoint, new OnnxExportOptions(width, height), onnxPath);
             log.LogInformation("exported the checkpoint to {Path} for the {Backend} backend ({Flops:F3} GFLOPs)", onnxPath, s.Backend, result.GigaFlops);
         }
         var info = OnnxFileInfo.Read(onnxPath);
