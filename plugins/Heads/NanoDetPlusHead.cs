@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Detections;
 using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Export;
@@ -28,7 +29,7 @@ public sealed class NanoDetPlusHead : HeadModule, ITrainableHead, IOnnxExportabl
 
     public NanoDetPlusHead(NanoDetPlusHeadOptions o) : base(nameof(NanoDetPlusHead))
     {
-        Layout = new HeadLayout(o.NumClasses, o.RegMax, o.NumPoints, [.. o.ResolvedStrides]) { CornerEncoding = o.CornerEncoding };
+        Layout = o.Layout;
         _inChannels = o.InputChannel;
         var norm = o.NormCfg.ToSpec();
         _distributionProject = new DistributionProject(o.RegMax);

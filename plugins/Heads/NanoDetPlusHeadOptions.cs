@@ -1,6 +1,10 @@
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Geometry;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Compute.Layers;
+using NanoDet.Abstractions.Model;
 
 namespace NanoDet.Heads;
 
@@ -9,7 +13,7 @@ namespace NanoDet.Heads;
 /// <c>num_points</c> (4 = four-point head, the default; 0 = plain NanoDet-Plus), the training loss
 /// (<c>loss</c>) and the label assigner (<c>assigner_cfg</c>, resolved by name).
 /// </summary>
-public sealed class NanoDetPlusHeadOptions : IValidatableObject
+public sealed class NanoDetPlusHeadOptions : IValidatableObject, IHeadContract
 {
     [ConfigurationKeyName("num_classes")]
     [Range(1, 100000)]
@@ -31,7 +35,7 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     [Range(1, 15)]
     public int KernelSize { get; set; } = 5;
 
-    /// <summary>Strides of the input levels; NanoDet's default is [8, 16, 32], NanoDet-Plus configs use [8, 16, 32, 64].</summary>
+    /// <summary>Strides of the input levels (<see cref="HeadStrides"/>).</summary>
     [ConfigurationKeyName("strides")]
     public int[]? Strides { get; set; }
 
@@ -70,12 +74,15 @@ public sealed class NanoDetPlusHeadOptions : IValidatableObject
     [ConfigurationKeyName("assigner_cfg")]
     public Assigners.AssignerOptions AssignerCfg { get; set; } = new();
 
-    public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
+    public IReadOnlyList<int> ResolvedStrides => HeadStrides.Resolve(Strides);
+
+    public HeadLayout Layout => new(NumClasses, RegMax, NumPoints, [.. ResolvedStrides]) { CornerEncoding = CornerEncoding };
+
+    public double CandidateCenterRadius => AssignerCfg.CenterRadius;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Strides is not null && (Strides.Length == 0 || Strides.Any(s => s < 1)))
-            yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
+        if (HeadStrides.Check(Strides, nameof(Strides)) is { } strides) yield return strides;
         if (KernelSize % 2 == 0)
             yield return new ValidationResult("must be odd (same-size padding)", [nameof(KernelSize)]);
         if (Activation is not null && !Compute.Layers.Activation.IsKnown(Activation))

@@ -27,6 +27,7 @@ public sealed class SimpleConvHeadOptions : IValidatableObject
     [Range(1, 16)]
     public int StackedConvs { get; set; } = 4;
 
+    /// <summary>Strides of the input levels (<see cref="HeadStrides"/>).</summary>
     [ConfigurationKeyName("strides")]
     public int[]? Strides { get; set; }
 
@@ -46,12 +47,11 @@ public sealed class SimpleConvHeadOptions : IValidatableObject
     [AllowedValues(0, 4)]
     public int NumPoints { get; set; } = 4;
 
-    public IReadOnlyList<int> ResolvedStrides => Strides is { Length: > 0 } s ? s : [8, 16, 32];
+    public IReadOnlyList<int> ResolvedStrides => HeadStrides.Resolve(Strides);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (Strides is not null && (Strides.Length == 0 || Strides.Any(s => s < 1)))
-            yield return new ValidationResult("must list positive strides, one per input level", [nameof(Strides)]);
+        if (HeadStrides.Check(Strides, nameof(Strides)) is { } strides) yield return strides;
         if (Activation is not null && !Compute.Layers.Activation.IsKnown(Activation))
             yield return new ValidationResult(
                 $"unknown activation; available: {string.Join(", ", Compute.Layers.Activation.Names)}", [nameof(Activation)]);

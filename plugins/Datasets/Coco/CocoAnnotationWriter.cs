@@ -80,7 +80,7 @@ public sealed class CocoAnnotationWriter(PointOrder order) : IDatasetWriter
             }
             w.WriteEndArray();
             w.WriteEndObject();
-        });
+        }, durable: false);
         return objects;
     }
 

@@ -14,8 +14,8 @@ public sealed class CocoDataset : PluginFactory<CocoDatasetOptions, IDetectionDa
     public override IDetectionDataset Create(CocoDatasetOptions options, PluginContext context)
     {
         var section = context.Section;
-        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, "img_path");
-        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, "ann_path");
+        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, DatasetKeys.ImagePath);
+        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, DatasetKeys.AnnotationPath);
         if (!File.Exists(annPath))
             throw new ConfigurationException($"{section.Path}:ann_path: file not found: {annPath}");
         if (!Directory.Exists(imgPath))
@@ -29,11 +29,11 @@ public sealed class CocoDataset : PluginFactory<CocoDatasetOptions, IDetectionDa
         ObjectRules rules, bool strict, ILogger log)
     {
         var shown = DisplayPath.Of(annFile);
-        using var doc = CocoAnnotationReader.Parse(annFile);
-        var categories = CocoAnnotationReader.Categories(doc.RootElement, shown);
+        var doc = CocoAnnotationReader.Parse(annFile);
+        var categories = CocoAnnotationReader.Categories(doc, shown);
         var classes = CocoAnnotationReader.ClassTable(categories, classNames, shown);
         var builder = new DatasetBuilder(source, classes, rules, new SkipLog(strict));
-        var records = CocoAnnotationReader.Read(doc.RootElement, shown, builder, new ImageFolder(imgPath), order, categories);
+        var records = CocoAnnotationReader.Read(doc, shown, builder, new ImageFolder(imgPath), order, categories);
         return builder.Build(records, log);
     }
 }

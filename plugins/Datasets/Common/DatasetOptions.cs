@@ -1,6 +1,8 @@
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 
 namespace NanoDet.Datasets.Common;
@@ -14,23 +16,23 @@ namespace NanoDet.Datasets.Common;
 public class DatasetOptions : IValidatableObject
 {
     /// <summary>Class names, label = index (NanoDet's <c>class_names</c>). Default: the seed's 36 armor classes.</summary>
-    [ConfigurationKeyName("class_names")]
+    [ConfigurationKeyName(DatasetKeys.ClassNames)]
     public List<string>? ClassNames { get; set; }
 
     /// <summary>Image folder; file names in labels are relative to it.</summary>
-    [ConfigurationKeyName("img_path")]
+    [ConfigurationKeyName(DatasetKeys.ImagePath)]
     public string? ImgPath { get; set; }
 
     /// <summary>Annotations: a folder (XML, txt) or a file (COCO JSON).</summary>
-    [ConfigurationKeyName("ann_path")]
+    [ConfigurationKeyName(DatasetKeys.AnnotationPath)]
     public string? AnnPath { get; set; }
 
     /// <summary>Corner order in the files (read by <see cref="PointOrder.FromSection"/>; a name or an index list).</summary>
-    [ConfigurationKeyName("point_order")]
+    [ConfigurationKeyName(DatasetKeys.PointOrder)]
     public string? PointOrder { get; set; }
 
     /// <summary>Stop at the first bad image or object instead of skipping it.</summary>
-    [ConfigurationKeyName("strict")]
+    [ConfigurationKeyName(DatasetKeys.Strict)]
     public bool Strict { get; set; }
 
     /// <summary>Box clipping: <c>image</c> (default, the fix of docs/reference.md#box-clipping), <c>reference</c> (NanoDet XML parity) or <c>none</c>.</summary>

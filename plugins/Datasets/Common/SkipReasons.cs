@@ -1,3 +1,6 @@
+using NanoDet.Inference.Geometry;
+using NanoDet.Abstractions.Data;
+
 namespace NanoDet.Datasets.Common;
 
 /// <summary>
@@ -9,7 +12,7 @@ public static class SkipReasons
     public const string MissingImage = "missing image";
     public const string UnreadableImage = "unreadable image";
     /// <summary>The header was readable at load time but the pixels could not be decoded when a batch was built.</summary>
-    public const string UndecodableImage = "undecodable image";
+    public const string UndecodableImage = SkippedItem.UndecodableImage;
     public const string ImageSizeMismatch = "image size mismatch";
     public const string PathEscapes = "path escapes image folder";
     public const string MissingFileName = "missing file name";

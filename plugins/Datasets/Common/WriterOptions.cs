@@ -1,4 +1,6 @@
+using NanoDet.Inference.Geometry;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
 
 namespace NanoDet.Datasets.Common;
 
@@ -6,6 +8,6 @@ namespace NanoDet.Datasets.Common;
 public class WriterOptions
 {
     /// <summary>Corner order in the written files (parsed with <see cref="Common.PointOrder.FromSection"/>).</summary>
-    [ConfigurationKeyName("point_order")]
+    [ConfigurationKeyName(DatasetKeys.PointOrder)]
     public string? PointOrder { get; set; }
 }

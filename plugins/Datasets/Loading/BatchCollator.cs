@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using System.Runtime.InteropServices;
 using NanoDet.Abstractions.Data;
@@ -7,12 +8,11 @@ namespace NanoDet.Datasets.Loading;
 
 /// <summary>
 /// Stacks prepared samples into one float32 tensor [B, 3, H, W]: zero padding at the bottom and right up to the
-/// batch maximum, each side rounded up to a multiple of 32 (docs/reference.md#batching; 0 is the mean colour after normalising).
+/// batch maximum, each side rounded up as <see cref="InputPadding"/> says (docs/reference.md#batching; 0 is the mean colour
+/// after normalising).
 /// </summary>
 public static class BatchCollator
 {
-    public const int SizeDivisor = 32;
-
     /// <summary>Padded (H, W) of a batch.</summary>
     public static (int H, int W) PaddedSize(IReadOnlyList<PreparedSample> samples)
     {
@@ -20,7 +20,7 @@ public static class BatchCollator
         return (RoundUp(h), RoundUp(w));
     }
 
-    public static int RoundUp(int v) => (v + SizeDivisor - 1) / SizeDivisor * SizeDivisor;
+    public static int RoundUp(int v) => InputPadding.RoundUp(v);
 
     /// <summary>
     /// The batch. Its <see cref="DetectionBatch.Samples"/> keep targets, matrix and record but not the pixels
@@ -31,7 +31,7 @@ public static class BatchCollator
     public static DetectionBatch Collate(IReadOnlyList<PreparedSample> samples, IReadOnlyList<SkippedItem>? skipped = null)
     {
         if (samples.Count == 0)
-            return new DetectionBatch(torch.zeros([0, 3, SizeDivisor, SizeDivisor], torch.float32), [], skipped);
+            return new DetectionBatch(torch.zeros([0, 3, InputPadding.Multiple, InputPadding.Multiple], torch.float32), [], skipped);
         var (h, w) = PaddedSize(samples);
         var images = torch.zeros([samples.Count, 3, h, w], torch.float32);
         try

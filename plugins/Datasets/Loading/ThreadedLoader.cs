@@ -2,7 +2,6 @@ using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
-using NanoDet.Datasets.Pipeline;
 
 namespace NanoDet.Datasets.Loading;
 
@@ -57,8 +56,8 @@ public sealed class ThreadedLoader : IBatchLoader
                 using var image = _dataset.ReadImage(record);
                 var rng = _settings.Augment ? EpochPlan.SampleRandom(_settings.Seed, epoch, i) : null;
                 // mosaic and mixup read their partner images from the same dataset, drawn from the sample's own rng
-                samples.Add(rng is not null && _pipeline is NanoDetSamplePipeline mixing
-                    ? mixing.Prepare(image, record, rng, new MixSource(_dataset, epoch, _settings.TotalEpochs))
+                samples.Add(rng is not null && _pipeline is IMixingSamplePipeline mixing
+                    ? mixing.Prepare(image, record, rng, _dataset, epoch, _settings.TotalEpochs)
                     : _pipeline.Prepare(image, record, rng));
             }
             catch (InputDataException e)

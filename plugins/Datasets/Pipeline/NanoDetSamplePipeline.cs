@@ -13,7 +13,7 @@ namespace NanoDet.Datasets.Pipeline;
 /// bilinear, black border), its boxes and corners; colour augmentation; normalisation to CHW. Stateless apart from
 /// its settings, so loader workers may share it.
 /// </summary>
-public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings settings) : ISamplePipeline
+public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings settings) : IMixingSamplePipeline
 {
     private readonly double[] _mean = settings.Mean;
     private readonly double[] _std = settings.Std;
@@ -21,6 +21,8 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
     public InputSpec Input { get; } = input;
 
     public PipelineSettings Settings { get; } = settings;
+
+    public PixelNormalization Normalization { get; } = new(settings.Mean, settings.Std);
 
     public PreparedSample Prepare(Mat bgr, ImageRecord record, Random? rng)
     {
@@ -91,6 +93,9 @@ public sealed class NanoDetSamplePipeline(InputSpec input, PipelineSettings sett
             canvas?.Dispose();
         }
     }
+
+    public PreparedSample Prepare(Mat bgr, ImageRecord record, Random rng, IDetectionDataset dataset, int epoch, int totalEpochs) =>
+        Prepare(bgr, record, rng, new MixSource(dataset, epoch, totalEpochs));
 
     /// <summary>The sample for given draws (tests and previews pick them by hand).</summary>
     public PreparedSample Prepare(Mat bgr, ImageRecord record, ShapeDraw shape, ColorDraw? color)

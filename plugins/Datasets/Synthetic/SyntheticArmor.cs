@@ -36,8 +36,12 @@ public sealed class SyntheticArmor : PluginFactory<SyntheticArmorOptions, IDetec
             if (SyntheticGenerator.IsComplete(folder)) log.LogInformation("Using cached synthetic data {Folder}", folder);
             else SyntheticGenerator.Generate(settings, folder, options.Workers, log);
         }
-        return CocoDataset.Load(context.Section.Key, Path.Combine(folder, SyntheticGenerator.ImagesFolder),
-            Path.Combine(folder, SyntheticGenerator.AnnotationsFile), settings.ClassNames, PointOrder.Canonical, options.Rules, options.Strict, log);
+        var annotations = Path.Combine(folder, SyntheticGenerator.AnnotationsFile);
+        var dataset = CocoDataset.Load(context.Section.Key, Path.Combine(folder, SyntheticGenerator.ImagesFolder),
+            annotations, settings.ClassNames, PointOrder.Canonical, options.Rules, options.Strict, log);
+        // the cache keeps its file (it marks a complete folder); only a written-out folder may drop it
+        if (!string.IsNullOrWhiteSpace(options.OutputDir) && !options.KeepCoco) File.Delete(annotations);
+        return dataset;
     }
 
     /// <summary>

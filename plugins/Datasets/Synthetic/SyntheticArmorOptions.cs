@@ -3,6 +3,7 @@ using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Inference.Pose;
+using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.Synthetic;
@@ -15,16 +16,16 @@ namespace NanoDet.Datasets.Synthetic;
 public sealed class SyntheticArmorOptions : DatasetOptions
 {
     /// <summary>Number of images.</summary>
-    [ConfigurationKeyName("count")]
+    [ConfigurationKeyName(DatasetKeys.Count)]
     [Range(1, 10_000_000)]
     public int Count { get; set; } = 2000;
 
     /// <summary>Base seed; image i depends only on (seed, split, i).</summary>
-    [ConfigurationKeyName("seed")]
+    [ConfigurationKeyName(DatasetKeys.Seed)]
     public int Seed { get; set; }
 
     /// <summary>Stream name mixed into the seed so train and val never share images (e.g. <c>train</c>, <c>val</c>).</summary>
-    [ConfigurationKeyName("split")]
+    [ConfigurationKeyName(DatasetKeys.Split)]
     public string Split { get; set; } = "train";
 
     /// <summary>[w, h] of the generated images.</summary>
@@ -121,12 +122,19 @@ public sealed class SyntheticArmorOptions : DatasetOptions
     public int JpegQuality { get; set; } = 92;
 
     /// <summary>Cache root (default: $NANODET_CACHE, else the user cache folder, else .cache in the working directory).</summary>
-    [ConfigurationKeyName("cache_dir")]
+    [ConfigurationKeyName(DatasetKeys.CacheDir)]
     public string? CacheDir { get; set; }
 
     /// <summary>Generate into this folder instead of the cache (used by <c>nanodet synth</c>); it must not exist yet.</summary>
-    [ConfigurationKeyName("output_dir")]
+    [ConfigurationKeyName(DatasetKeys.OutputDir)]
     public string? OutputDir { get; set; }
+
+    /// <summary>
+    /// With <c>output_dir</c>: keep the COCO annotations the generator writes and reads back (default); false removes
+    /// the file once the dataset is loaded (<c>nanodet synth</c> when <c>--format</c> leaves out coco).
+    /// </summary>
+    [ConfigurationKeyName(DatasetKeys.KeepCoco)]
+    public bool KeepCoco { get; set; } = true;
 
     /// <summary>
     /// Fraction of plates that may be cut by the frame edge, labelled with their true corners outside the image

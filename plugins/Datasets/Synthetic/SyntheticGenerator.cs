@@ -18,8 +18,8 @@ namespace NanoDet.Datasets.Synthetic;
 /// </summary>
 public static class SyntheticGenerator
 {
-    public const string ImagesFolder = "images";
-    public const string AnnotationsFile = "annotations.json";
+    public const string ImagesFolder = GeneratedDatasetLayout.ImagesFolder;
+    public const string AnnotationsFile = GeneratedDatasetLayout.AnnotationsFile;
     public const string SettingsFile = "generator.txt";
 
     /// <summary>Pinhole mode: the camera the images were rendered with (OpenCV FileStorage YAML).</summary>

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Compute.Runtime;
 using System.Xml.Linq;
@@ -22,7 +23,7 @@ public sealed class XmlAnnotationWriter(PointOrder order) : IDatasetWriter
         foreach (var r in images)
         {
             var file = Path.Combine(output, Path.ChangeExtension(r.FileName, ".xml"));
-            AtomicFile.WriteAllText(file, ToXml(classes, r).ToString() + "\n");
+            AtomicFile.WriteAllText(file, ToXml(classes, r).ToString() + "\n", durable: false);
             objects += r.Annotations.Count;
         }
         return objects;

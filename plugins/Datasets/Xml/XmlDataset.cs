@@ -14,8 +14,8 @@ public sealed class XmlDataset : PluginFactory<XmlDatasetOptions, IDetectionData
     public override IDetectionDataset Create(XmlDatasetOptions options, PluginContext context)
     {
         var section = context.Section;
-        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, "img_path");
-        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, "ann_path");
+        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, DatasetKeys.ImagePath);
+        var annPath = DatasetOptions.RequirePath(options.AnnPath, section, DatasetKeys.AnnotationPath);
         if (!Directory.Exists(annPath))
             throw new ConfigurationException($"{section.Path}:ann_path: folder not found: {annPath}");
         if (!Directory.Exists(imgPath))

@@ -21,7 +21,7 @@ public sealed class YoloPointsDataset : PluginFactory<YoloPointsDatasetOptions, 
     public override IDetectionDataset Create(YoloPointsDatasetOptions options, PluginContext context)
     {
         var section = context.Section;
-        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, "img_path");
+        var imgPath = DatasetOptions.RequirePath(options.ImgPath, section, DatasetKeys.ImagePath);
         if (!Directory.Exists(imgPath))
             throw new ConfigurationException($"{section.Path}:img_path: folder not found: {imgPath}");
         var annPath = string.IsNullOrWhiteSpace(options.AnnPath)

@@ -1,5 +1,7 @@
+using NanoDet.Inference.Geometry;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
 
 namespace NanoDet.Datasets.YoloPoints;
@@ -13,7 +15,7 @@ namespace NanoDet.Datasets.YoloPoints;
 public sealed class YoloPointsDatasetOptions : DatasetOptions
 {
     /// <summary><c>auto</c> (per file, by number count), <c>sjtu</c> (9), <c>pose13</c> or <c>pose17</c>.</summary>
-    [ConfigurationKeyName("layout")]
+    [ConfigurationKeyName(DatasetKeys.Layout)]
     [RegularExpression("(?i)^(auto|sjtu|pose13|pose17)$", ErrorMessage = "must be auto, sjtu, pose13 or pose17")]
     public string Layout { get; set; } = "auto";
 

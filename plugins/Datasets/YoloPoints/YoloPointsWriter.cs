@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Compute.Runtime;
 using System.Text;
@@ -18,7 +19,7 @@ public sealed class YoloPointsWriter(PointOrder order, TxtLayout layout) : IData
     public int Write(ClassTable classes, IReadOnlyList<ImageRecord> images, string output)
     {
         Directory.CreateDirectory(output);
-        AtomicFile.WriteAllText(Path.Combine(output, YoloPointsDataset.ClassesFile), string.Join('\n', classes.Names) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(output, YoloPointsDataset.ClassesFile), string.Join('\n', classes.Names) + "\n", durable: false);
         int objects = 0;
         foreach (var r in images)
         {
@@ -29,7 +30,7 @@ public sealed class YoloPointsWriter(PointOrder order, TxtLayout layout) : IData
                 sb.Append(Line(a, r.Width, r.Height)).Append('\n');
                 objects++;
             }
-            AtomicFile.WriteAllText(Path.Combine(output, Path.ChangeExtension(r.FileName, ".txt")), sb.ToString());
+            AtomicFile.WriteAllText(Path.Combine(output, Path.ChangeExtension(r.FileName, ".txt")), sb.ToString(), durable: false);
         }
         return objects;
     }

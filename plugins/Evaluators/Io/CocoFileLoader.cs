@@ -1,9 +1,13 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Detections;
+using System.Text.Json;
+using NanoDet.Abstractions.Coco;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Evaluators.Coco;
+using NanoDet.Evaluators.Corners;
 
 namespace NanoDet.Evaluators.Io;
 
@@ -18,7 +22,7 @@ internal static class CocoFileLoader
     public static (EvaluationInput Input, EvalDataset Data) Load(string annotationsPath, string detectionsPath)
     {
         var gtSource = JsonSource.Load(annotationsPath);
-        var gt = CocoGroundTruthReader.Read(gtSource);
+        var gt = ReadGroundTruth(gtSource);
         var dtSource = JsonSource.Load(detectionsPath);
         var results = CocoResultsReader.Read(dtSource);
 
@@ -26,25 +30,26 @@ internal static class CocoFileLoader
         if (!gt.HasCategories || gt.Categories.Count == 0) throw gtSource.Fail("no 'categories': the ground truth must list its categories");
 
         // Categories: label k = k-th category in ascending id order (pycocotools sorts catIds).
+        // a strict read leaves no entry without its required ids
         var categories = gt.Categories.ToList();
         var firstCategory = new Dictionary<int, int>();
         for (int i = 0; i < categories.Count; i++)
-            if (!firstCategory.TryAdd(categories[i].Id, i))
-                throw gtSource.Fail($"categories[{i}]", categories[i].Offset, $"duplicate category id {categories[i].Id} (first at categories[{firstCategory[categories[i].Id]}])");
+            if (!firstCategory.TryAdd(categories[i].Id!.Value, i))
+                throw gtSource.Fail($"categories[{i}]", categories[i].Offset, $"duplicate category id {categories[i].Id} (first at categories[{firstCategory[categories[i].Id!.Value]}])");
         var sortedCategories = categories.OrderBy(c => c.Id).ToArray();
         var labelOf = new Dictionary<int, int>();
-        for (int k = 0; k < sortedCategories.Length; k++) labelOf[sortedCategories[k].Id] = k;
-        var names = sortedCategories.Select(c => string.IsNullOrEmpty(c.Name) ? c.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : c.Name!).ToArray();
-        var categoryIds = sortedCategories.Select(c => c.Id).ToArray();
+        for (int k = 0; k < sortedCategories.Length; k++) labelOf[sortedCategories[k].Id!.Value] = k;
+        var names = sortedCategories.Select(c => string.IsNullOrEmpty(c.Name) ? c.Id!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : c.Name!).ToArray();
+        var categoryIds = sortedCategories.Select(c => c.Id!.Value).ToArray();
 
         // Images in ascending id order (pycocotools sorts imgIds).
         var firstImage = new Dictionary<int, int>();
         for (int i = 0; i < gt.Images.Count; i++)
-            if (!firstImage.TryAdd(gt.Images[i].Id, i))
-                throw gtSource.Fail($"images[{i}]", gt.Images[i].Offset, $"duplicate image id {gt.Images[i].Id} (first at images[{firstImage[gt.Images[i].Id]}])");
+            if (!firstImage.TryAdd(gt.Images[i].Id!.Value, i))
+                throw gtSource.Fail($"images[{i}]", gt.Images[i].Offset, $"duplicate image id {gt.Images[i].Id} (first at images[{firstImage[gt.Images[i].Id!.Value]}])");
         var images = gt.Images.OrderBy(i => i.Id).ToArray();
         var indexOf = new Dictionary<int, int>();
-        for (int i = 0; i < images.Length; i++) indexOf[images[i].Id] = i;
+        for (int i = 0; i < images.Length; i++) indexOf[images[i].Id!.Value] = i;
 
         var gtLists = images.Select(_ => new List<GroundTruthObject>()).ToArray();
         var annotationIds = new Dictionary<long, int>();
@@ -54,11 +59,13 @@ internal static class CocoFileLoader
             string where = $"annotations[{i}]";
             if (a.Id is { } id && !annotationIds.TryAdd(id, i))
                 throw gtSource.Fail(where, a.Offset, $"duplicate annotation id {id} (first at annotations[{annotationIds[id]}]); pycocotools would silently keep only the last one");
-            if (!indexOf.TryGetValue(a.ImageId, out int image))
+            if (!indexOf.TryGetValue(a.ImageId!.Value, out int image))
                 throw gtSource.Fail(where, a.Offset, $"image_id {a.ImageId} is not in 'images'");
-            if (!labelOf.TryGetValue(a.CategoryId, out int label))
+            if (!labelOf.TryGetValue(a.CategoryId!.Value, out int label))
                 throw gtSource.Fail(where, a.Offset, $"category_id {a.CategoryId} is not in 'categories'");
-            gtLists[image].Add(new GroundTruthObject(label, a.X, a.Y, a.W, a.H, a.Area ?? a.W * a.H, a.IsCrowd, a.Points));
+            var b = a.Bbox!.Values!;
+            Quadrilateral? corners = a.Corners is { } c ? Quadrilateral.From(c) : null;
+            gtLists[image].Add(new GroundTruthObject(label, b[0], b[1], b[2], b[3], a.Area ?? b[2] * b[3], a.IsCrowd, corners));
         }
 
         var dtLists = images.Select(_ => new List<DetectionObject>()).ToArray();
@@ -86,13 +93,36 @@ internal static class CocoFileLoader
         if (flaggedIgnore > 0)
             notes.Add($"{flaggedIgnore} annotation(s) have \"ignore\": 1 but iscrowd 0; like pycocotools, evaluation uses iscrowd only, so they count as normal ground truth");
 
-        var data = new EvalDataset(names, categoryIds, images.Select(i => i.Id).ToArray(),
+        var data = new EvalDataset(names, categoryIds, images.Select(i => i.Id!.Value).ToArray(),
             gtLists.Select(l => l.ToArray()).ToArray(), dtLists.Select(l => l.ToArray()).ToArray(), notes);
         return (ToInput(data, images, annotationsPath), data);
     }
 
+    /// <summary>
+    /// The ground truth, read strictly: the first value that breaks the format stops the evaluation with its entry and
+    /// line (pycocotools would crash on it, or silently misread it).
+    /// </summary>
+    private static CocoGroundTruthDocument ReadGroundTruth(JsonSource source)
+    {
+        CocoGroundTruthDocument gt;
+        try
+        {
+            gt = CocoGroundTruthParser.Parse(source.Bytes, strict: true);
+        }
+        catch (CocoFormatException p)
+        {
+            throw source.Fail(p);
+        }
+        catch (JsonException e)
+        {
+            throw source.Syntax(e);
+        }
+        if (gt.Root is null) throw source.Fail("empty file; a COCO ground-truth file is a JSON object with images, annotations and categories");
+        return gt;
+    }
+
     /// <summary>The shared records (float precision) for the same content.</summary>
-    private static EvaluationInput ToInput(EvalDataset data, GroundTruthFile.ImageEntry[] images, string annotationsPath)
+    private static EvaluationInput ToInput(EvalDataset data, CocoImageEntry[] images, string annotationsPath)
     {
         string folder = Path.GetDirectoryName(Path.GetFullPath(annotationsPath)) ?? "";
         var records = new ImageRecord[images.Length];
@@ -103,9 +133,9 @@ internal static class CocoFileLoader
             var anns = data.GroundTruth[i].Select(g => new Annotation(
                 g.Label, Box.FromXywh((float)g.X, (float)g.Y, (float)g.W, (float)g.H), g.Points?.ToQuad(), g.IsCrowd, (float)g.Area)).ToArray();
             string file = im.FileName ?? "";
-            records[i] = new ImageRecord(im.Id, file, file.Length == 0 ? "" : Path.Combine(folder, file), im.Width, im.Height, anns);
+            records[i] = new ImageRecord(im.Id!.Value, file, file.Length == 0 ? "" : Path.Combine(folder, file), im.Width ?? 0, im.Height ?? 0, anns);
             foreach (var d in data.Detections[i])
-                detections.Add(new ImageDetection(im.Id, new Detection(
+                detections.Add(new ImageDetection(im.Id!.Value, new Detection(
                     d.Label, Box.FromXywh((float)d.X, (float)d.Y, (float)d.W, (float)d.H), (float)d.Score, d.Points?.ToQuad())));
         }
         return new EvaluationInput(new ClassTable(data.ClassNames, data.CategoryIds), records, detections);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NanoDet.Abstractions.Coco;
 
 namespace NanoDet.Evaluators.Io;
 
@@ -20,17 +21,17 @@ internal static class CocoResultsReader
             if (!reader.Read()) throw source.Fail("empty file; a COCO results file is a JSON list of detections");
             if (reader.TokenType != JsonTokenType.StartArray)
                 throw source.Fail("top level", reader.TokenStartIndex,
-                    $"a COCO results file is a JSON list of detections, not {JsonSource.Describe(reader.TokenType)}");
-            JsonSource.Next(ref reader);
+                    $"a COCO results file is a JSON list of detections, not {CocoJson.Describe(reader.TokenType)}");
+            CocoJson.Next(ref reader);
             while (reader.TokenType != JsonTokenType.EndArray)
             {
                 index++;
                 entries.Add(ReadEntry(ref reader));
-                JsonSource.Next(ref reader);
+                CocoJson.Next(ref reader);
             }
             while (reader.Read()) { } // trailing content is a syntax error the reader reports
         }
-        catch (JsonProblem p)
+        catch (CocoFormatException p)
         {
             throw source.Fail(index >= 0 ? $"entry {index}" : "top level", p.Offset, p.Message);
         }
@@ -45,12 +46,12 @@ internal static class CocoResultsReader
     {
         long start = reader.TokenStartIndex;
         if (reader.TokenType != JsonTokenType.StartObject)
-            throw new JsonProblem($"expected an object {{image_id, category_id, bbox, score}}, not {JsonSource.Describe(reader.TokenType)}", start);
+            throw new CocoFormatException($"expected an object {{image_id, category_id, bbox, score}}, not {CocoJson.Describe(reader.TokenType)}", start);
         int? imageId = null, categoryId = null;
         double[]? box = null;
         double? score = null;
         Corners.Quadrilateral? points = null;
-        JsonSource.Next(ref reader);
+        CocoJson.Next(ref reader);
         while (reader.TokenType != JsonTokenType.EndObject)
         {
             // Compare the UTF-8 name in place: no string per property on files with millions of them.
@@ -60,22 +61,22 @@ internal static class CocoResultsReader
                 : reader.ValueTextEquals("score"u8) ? Field.Score
                 : reader.ValueTextEquals("points"u8) ? Field.Points
                 : Field.Other;
-            JsonSource.Next(ref reader);
+            CocoJson.Next(ref reader);
             switch (field)
             {
-                case Field.ImageId: imageId = JsonSource.Integer(ref reader, "image_id"); break;
-                case Field.CategoryId: categoryId = JsonSource.Integer(ref reader, "category_id"); break;
-                case Field.Box: box = JsonSource.Box(ref reader); break;
-                case Field.Score: score = JsonSource.Number(ref reader, "score"); break;
-                case Field.Points: points = JsonSource.Points(ref reader, "points"); break;
+                case Field.ImageId: imageId = CocoJson.WholeNumber(ref reader, "image_id"); break;
+                case Field.CategoryId: categoryId = CocoJson.WholeNumber(ref reader, "category_id"); break;
+                case Field.Box: box = CocoJson.Box(ref reader); break;
+                case Field.Score: score = CocoJson.Number(ref reader, "score"); break;
+                case Field.Points: points = CocoJson.Points(ref reader, "points") is { } p ? Corners.Quadrilateral.From(p) : (Corners.Quadrilateral?)null; break;
                 default: reader.Skip(); break;
             }
-            JsonSource.Next(ref reader);
+            CocoJson.Next(ref reader);
         }
-        if (imageId is null) throw new JsonProblem("missing 'image_id'", start);
-        if (categoryId is null) throw new JsonProblem("missing 'category_id'", start);
-        if (box is null) throw new JsonProblem("missing 'bbox' [x, y, w, h]", start);
-        if (score is null) throw new JsonProblem("missing 'score'", start);
+        if (imageId is null) throw new CocoFormatException("missing 'image_id'", start);
+        if (categoryId is null) throw new CocoFormatException("missing 'category_id'", start);
+        if (box is null) throw new CocoFormatException("missing 'bbox' [x, y, w, h]", start);
+        if (score is null) throw new CocoFormatException("missing 'score'", start);
         return new ResultEntry(imageId.Value, categoryId.Value, box[0], box[1], box[2], box[3], score.Value, points, start);
     }
 

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
@@ -11,6 +12,9 @@ namespace NanoDet.Abstractions.Data;
 public interface ISamplePipeline
 {
     InputSpec Input { get; }
+
+    /// <summary>The normalisation <see cref="Prepare"/> applies (the pipeline's configuration or its defaults).</summary>
+    PixelNormalization Normalization { get; }
 
     /// <param name="bgr">BGR 8-bit image (not modified, not disposed).</param>
     /// <param name="record">Ground truth in original pixels.</param>

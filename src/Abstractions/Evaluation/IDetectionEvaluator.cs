@@ -5,6 +5,9 @@ namespace NanoDet.Abstractions.Evaluation;
 /// <summary>An <c>evaluator</c> plugin product (CocoDetectionEvaluator).</summary>
 public interface IDetectionEvaluator
 {
+    /// <summary>The metric that picks the best checkpoint (the evaluator's <c>save_key</c> option or its default).</summary>
+    string SaveKey { get; }
+
     /// <summary>Evaluates; writes plots under <paramref name="outputDirectory"/> when it is not null.</summary>
     EvaluationReport Evaluate(EvaluationInput input, string? outputDirectory);
 

@@ -15,6 +15,14 @@ public interface IPluginResolver
     /// </summary>
     TProduct Create<TProduct>(string kind, IConfigurationSection section, string? name = null);
 
+    /// <summary>
+    /// The bound and validated options object of plugin (<paramref name="kind"/>, <paramref name="name"/>) without
+    /// building its product, to ask a configured plugin what its options declare (e.g. a head's
+    /// <see cref="Model.IHeadContract"/>). Throws a <see cref="ConfigurationException"/> when the plugin is not
+    /// options-bound.
+    /// </summary>
+    object Options(string kind, IConfigurationSection section, string? name = null);
+
     /// <summary>Returns the singleton instance of a plugin that is not options-bound (e.g. a loader).</summary>
     T Get<T>(string kind, string name) where T : class;
 

@@ -51,7 +51,7 @@ public sealed class ConvKernelCache
                 {
                     var merged = Read();
                     merged[choice.CallKey] = choice;
-                    UserCacheFolder.WriteAtomically(Path, JsonSerializer.Serialize(new CacheFile(merged.Values.OrderBy(c => c.CallKey).ToList()), Json));
+                    AtomicFile.WriteAllText(Path, JsonSerializer.Serialize(new CacheFile(merged.Values.OrderBy(c => c.CallKey).ToList()), Json));
                     return 0;
                 });
             }

@@ -58,7 +58,7 @@ public static class OneDnnProbe
             {
                 try
                 {
-                    UserCacheFolder.WriteAtomically(path, JsonSerializer.Serialize(result with { CachePath = null }, Json));
+                    AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result with { CachePath = null }, Json));
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {

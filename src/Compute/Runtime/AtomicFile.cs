@@ -6,13 +6,21 @@ namespace NanoDet.Compute.Runtime;
 /// Writes a file so that readers see either the old or the new content, never a torn one: the bytes go to a
 /// temporary file in the same folder, are flushed to disk, then renamed over the target, and the folder itself is
 /// flushed so the rename survives a power cut too. A crash or <c>kill -9</c> at any point leaves the previous file
-/// intact (at worst a stray temporary file, which <see cref="RemoveStale"/> clears).
+/// intact (at worst a stray temporary file, which <see cref="RemoveStale"/> clears). Checkpoints, exported models,
+/// predictions, cache files and label files all go through here.
 /// </summary>
 public static class AtomicFile
 {
     private const string TempSuffix = ".tmp";
 
-    public static void Write(string path, Action<Stream> write)
+    /// <param name="path">The file to replace.</param>
+    /// <param name="write">Writes the new content.</param>
+    /// <param name="durable">
+    /// Flush the file and its folder to disk before returning (default). Without it the rename still keeps readers
+    /// from seeing a torn file, but a power cut may lose the newest content: enough for thousands of small label
+    /// files that a rerun rewrites, where a flush per file would dominate the time.
+    /// </param>
+    public static void Write(string path, Action<Stream> write, bool durable = true)
     {
         var full = Path.GetFullPath(path);
         var dir = Path.GetDirectoryName(full)!;
@@ -23,10 +31,10 @@ public static class AtomicFile
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 write(fs);
-                fs.Flush(flushToDisk: true);
+                fs.Flush(flushToDisk: durable);
             }
             File.Move(tmp, full, overwrite: true);
-            FlushDirectory(dir);
+            if (durable) FlushDirectory(dir);
         }
         finally
         {
@@ -34,12 +42,13 @@ public static class AtomicFile
         }
     }
 
-    public static void WriteAllText(string path, string text) =>
+    /// <summary>Writes <paramref name="text"/> as UTF-8 without a byte order mark; see <see cref="Write"/>.</summary>
+    public static void WriteAllText(string path, string text, bool durable = true) =>
         Write(path, s =>
         {
             using var w = new StreamWriter(s, leaveOpen: true);
             w.Write(text);
-        });
+        }, durable);
 
     public static void WriteAllBytes(string path, byte[] bytes) => Write(path, s => s.Write(bytes));
 
@@ -83,7 +92,7 @@ public static class AtomicFile
     private static void FlushDirectory(string dir)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return;
-        int fd = open(dir, 0 /* O_RDONLY */);
+        int fd = open(System.Text.Encoding.UTF8.GetBytes(dir + "\0"), 0 /* O_RDONLY */);
         if (fd < 0) return; // best effort: the data is already flushed, only the rename's durability is at stake
         try
         {
@@ -95,8 +104,9 @@ public static class AtomicFile
         }
     }
 
+    // path: NUL-terminated UTF-8
     [DllImport("libc", SetLastError = true)]
-    private static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    private static extern int open(byte[] path, int flags);
 
     [DllImport("libc", SetLastError = true)]
     private static extern int fsync(int fd);

@@ -43,30 +43,6 @@ public static class UserCacheFolder
         }
     }
 
-    /// <summary>Writes a file atomically (temporary file in the same folder, flushed, renamed over the target).</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            using (var w = new StreamWriter(fs))
-            {
-                w.Write(text);
-                w.Flush();
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
-    }
-
     /// <summary>
     /// Runs <paramref name="action"/> holding an exclusive lock file next to <paramref name="path"/>, so processes that
     /// share the cache (parallel test runs, two trainings) read-modify-write it one at a time. Waits up to

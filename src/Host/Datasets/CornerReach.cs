@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
@@ -84,7 +85,7 @@ internal static class CornerReach
     public static CornerReachTally Check(PreparedSample sample, CornerReachRule rule, int maxExamples = 3)
     {
         var t = new CornerReachTally();
-        int ph = (sample.Height + 31) / 32 * 32, pw = (sample.Width + 31) / 32 * 32;
+        int ph = InputPadding.RoundUp(sample.Height), pw = InputPadding.RoundUp(sample.Width);
         var quadrant = new CornerCodec(CornerEncoding.Quadrant, rule.RegMax);
         var signed = new CornerCodec(CornerEncoding.Signed, rule.RegMax);
         foreach (var a in sample.Targets)

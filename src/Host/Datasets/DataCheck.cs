@@ -5,7 +5,6 @@ using System.Globalization;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Datasets.Common;
 using OpenCvSharp;
 using NanoDet.Host.Runtime;
 using Spectre.Console;
@@ -165,7 +164,7 @@ internal static class DataCheck
             catch (InputDataException e)
             {
                 var detail = e.Message.StartsWith(r.Path + ": ", StringComparison.Ordinal) ? e.Message[(r.Path.Length + 2)..] : e.Message;
-                failed.Add((i, new SkippedItem(r.Path, SkipReasons.UndecodableImage, detail, true)));
+                failed.Add((i, new SkippedItem(r.Path, SkippedItem.UndecodableImage, detail, true)));
             }
             PluginProgress.Report("decoding every image", Interlocked.Increment(ref done), ds.Images.Count);
         });

@@ -1,8 +1,10 @@
+using NanoDet.Training;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Host.Plugins;
 
 namespace NanoDet.Host.Datasets;
 
@@ -20,6 +22,9 @@ internal static class DatasetSources
             throw new ConfigurationException($"data:{split}: no dataset configured (set data:{split}:name, or pass --from and --input)");
         return s;
     }
+
+    /// <summary>The path of a dataset section built for files named on the command line (errors name its keys).</summary>
+    private const string AdHocSection = "input";
 
     /// <summary>An in-memory dataset section for files named on the command line.</summary>
     /// <param name="format">xml, coco or txt.</param>
@@ -41,16 +46,16 @@ internal static class DatasetSources
             throw new ConfigurationException($"--images: folder not found: {img}{(images is null ? " (the default; pass --images)" : "")}");
         var values = new Dictionary<string, string?>
         {
-            ["input:name"] = DatasetFormats.PluginName(format),
-            ["input:img_path"] = img,
-            ["input:ann_path"] = full,
-            ["input:strict"] = strict ? "true" : "false",
+            [$"{AdHocSection}:{DatasetKeys.Name}"] = DatasetFormats.PluginName(format),
+            [$"{AdHocSection}:{DatasetKeys.ImagePath}"] = img,
+            [$"{AdHocSection}:{DatasetKeys.AnnotationPath}"] = full,
+            [$"{AdHocSection}:{DatasetKeys.Strict}"] = strict ? "true" : "false",
         };
-        if (pointOrder is not null) values["input:point_order"] = pointOrder;
-        if (layout is not null) values["input:layout"] = layout;
+        if (pointOrder is not null) values[$"{AdHocSection}:{DatasetKeys.PointOrder}"] = pointOrder;
+        if (layout is not null) values[$"{AdHocSection}:{DatasetKeys.Layout}"] = layout;
         if (classNames is not null)
-            for (int i = 0; i < classNames.Count; i++) values[$"input:class_names:{i}"] = classNames[i];
-        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("input");
+            for (int i = 0; i < classNames.Count; i++) values[$"{AdHocSection}:{DatasetKeys.ClassNames}:{i}"] = classNames[i];
+        return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(AdHocSection);
     }
 
     /// <summary>
@@ -75,12 +80,12 @@ internal static class DatasetSources
 
     /// <summary>The pipeline configured for a dataset section (NanoDet keeps it in the same section).</summary>
     public static ISamplePipeline Pipeline(IPluginResolver resolver, IConfigurationSection section) =>
-        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, name: section["pipeline:name"] ?? "NanoDetPipeline");
+        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, name: section["pipeline:name"] ?? DefaultPlugins.Pipeline);
 
     /// <summary>Top-level <c>class_names</c> of the configuration, or null.</summary>
     public static IReadOnlyList<string>? ConfiguredClassNames(IConfiguration config)
     {
-        var names = config.GetSection("class_names").GetChildren()
+        var names = config.GetSection(DatasetKeys.ClassNames).GetChildren()
             .OrderBy(c => int.TryParse(c.Key, out var i) ? i : int.MaxValue)
             .Select(c => c.Value ?? "").ToArray();
         return names.Length > 0 ? names : null;

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using OpenCvSharp;
@@ -11,10 +12,6 @@ namespace NanoDet.Host.Datasets;
 /// </summary>
 internal static class PreviewRenderer
 {
-    /// <summary>NanoDet's normalisation, used when the config does not state one.</summary>
-    public static readonly double[] DefaultMean = [103.53, 116.28, 123.675];
-    public static readonly double[] DefaultStd = [57.375, 57.12, 58.395];
-
     private static readonly Scalar[] CornerColors =
     [
         new(60, 60, 255),   // 1 TL red
@@ -25,11 +22,11 @@ internal static class PreviewRenderer
 
     /// <summary>
     /// The BGR image of one sample with its annotations drawn. <paramref name="image"/> is float32 [3, H, W]
-    /// normalised BGR (CHW), as one row of a batch tensor; <paramref name="mean"/>/<paramref name="std"/> undo the
-    /// normalisation (0..255 scale).
+    /// normalised BGR (CHW), as one row of a batch tensor; <paramref name="normalization"/> is the pipeline's, undone here.
     /// </summary>
-    public static Mat Draw(ReadOnlySpan<float> image, int width, int height, IReadOnlyList<Annotation> targets, ClassTable classes, double[] mean, double[] std)
+    public static Mat Draw(ReadOnlySpan<float> image, int width, int height, IReadOnlyList<Annotation> targets, ClassTable classes, PixelNormalization normalization)
     {
+        var (mean, std) = (normalization.Mean, normalization.Std);
         var mat = new Mat(height, width, MatType.CV_8UC3);
         int plane = width * height;
         var px = new byte[3 * plane];

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Export;
 using NanoDet.Inference.Detections;
 using NanoDet.Inference.Geometry;
@@ -5,6 +6,7 @@ using NanoDet.Inference.Onnx;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
 using NanoDet.Host.Inference;
 
@@ -12,25 +14,31 @@ namespace NanoDet.Host.Export;
 
 /// <summary>
 /// Exports a loaded detector to an .onnx file with the metadata a deployment needs beside the graph: class names,
-/// the normalisation (mean/std per BGR channel), keep_ratio, and where the weights came from.
+/// the normalisation (mean/std per BGR channel) and keep_ratio of the pipeline that feeds it, and where the weights
+/// came from.
 /// </summary>
 internal static class OnnxModelFile
 {
-    public static OnnxExportResult Write(DetectorModule model, IConfiguration config, string checkpoint, OnnxExportOptions options, string path)
+    /// <param name="model">The loaded detector.</param>
+    /// <param name="config">The merged configuration (class names).</param>
+    /// <param name="pipeline">The validation pipeline (normalisation and keep_ratio), or null when none is configured.</param>
+    /// <param name="checkpoint">Where the weights came from.</param>
+    /// <param name="options">Input size, opset, decode.</param>
+    /// <param name="path">The .onnx file to write.</param>
+    public static OnnxExportResult Write(DetectorModule model, IConfiguration config, ISamplePipeline? pipeline, string checkpoint,
+        OnnxExportOptions options, string path)
     {
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [OnnxMetadataKeys.ClassNames] = JsonSerializer.Serialize(ModelInfo.ClassNames(config, checkpoint, model.Layout.NumClasses)),
             [OnnxMetadataKeys.Source] = Path.GetFileName(checkpoint),
         };
-        var normalize = config.GetSection("data:val:pipeline:normalize").GetChildren()
-            .Select(row => row.GetChildren().Select(v => v.Value).ToArray()).ToArray();
-        if (normalize.Length == 2)
+        if (pipeline is not null)
         {
-            meta[OnnxMetadataKeys.MeanBgr] = string.Join(",", normalize[0]);
-            meta[OnnxMetadataKeys.StdBgr] = string.Join(",", normalize[1]);
+            meta[OnnxMetadataKeys.MeanBgr] = string.Join(",", pipeline.Normalization.Mean.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            meta[OnnxMetadataKeys.StdBgr] = string.Join(",", pipeline.Normalization.Std.Select(v => v.ToString(CultureInfo.InvariantCulture)));
+            meta[OnnxMetadataKeys.KeepRatio] = pipeline.Input.KeepRatio ? "true" : "false";
         }
-        if (config["data:val:keep_ratio"] is { } keep) meta[OnnxMetadataKeys.KeepRatio] = keep.ToLower(CultureInfo.InvariantCulture);
         var result = OnnxExporter.Export(model, options, meta);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         OnnxExporter.Write(result, path);

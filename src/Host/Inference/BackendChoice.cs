@@ -30,7 +30,4 @@ internal static class BackendChoice
         log.LogInformation("backend auto: onnxruntime (the exported network on the CPU; --backend torch runs TorchSharp)");
         return OnnxRuntime;
     }
-
-    /// <summary>Network input size for a pipeline's configured input: each side rounded up to the loader's multiple of 32.</summary>
-    public static int RoundUp32(int v) => (v + 31) / 32 * 32;
 }

@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Detections;
 using NanoDet.Inference.Geometry;
 using System.Globalization;
@@ -15,10 +16,13 @@ internal sealed class DetectionPainter(IReadOnlyList<string> classNames, float t
 {
     public float Threshold { get; } = threshold;
 
+    /// <summary>Line width for drawing on <paramref name="bgr"/>: 1 px per 320 px of its shorter side, at least 1.</summary>
+    public static int LineThickness(Mat bgr) => Math.Max(1, (int)Math.Round(Math.Min(bgr.Width, bgr.Height) / 320.0));
+
     /// <summary>Draws onto <paramref name="bgr"/> in place; returns how many detections were drawn.</summary>
     public int Draw(Mat bgr, IReadOnlyList<Detection> detections)
     {
-        int thickness = Math.Max(1, (int)Math.Round(Math.Min(bgr.Width, bgr.Height) / 320.0));
+        int thickness = LineThickness(bgr);
         double fontScale = 0.4 * thickness;
         int drawn = 0;
         // Lowest score first so the most confident detection ends up on top.

@@ -1,7 +1,6 @@
 using NanoDet.Compute.Runtime;
 using System.Text.Json;
 using NanoDet.Abstractions.Evaluation;
-using NanoDet.Host.Runtime;
 
 namespace NanoDet.Host.Inference;
 

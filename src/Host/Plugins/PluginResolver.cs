@@ -30,6 +30,16 @@ internal sealed class PluginResolver(IServiceProvider services, PluginCatalog ca
         }
     }
 
+    public object Options(string kind, IConfigurationSection section, string? name = null)
+    {
+        var instance = Instance(kind, section, name, out var descriptor);
+        if (instance is not IPluginFactory<object> factory)
+            throw new ConfigurationException(
+                $"{section.Path}:name: {kind} plugin '{descriptor.Name}' ({descriptor.Type.FullName}) has no options");
+        // unknown keys are reported where the product is built, not again here
+        return OptionsBinder.Bind(factory.OptionsType, section, []);
+    }
+
     public T Get<T>(string kind, string name) where T : class
     {
         var descriptor = catalog.Find(kind, name) ?? throw Unknown(kind, name, kind);

@@ -4,6 +4,7 @@ using NanoDet.Inference.Errors;
 using System.Globalization;
 using NanoDet.Abstractions.Model;
 using NanoDet.Inference.Pose;
+using NanoDet.Host.Inference;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Pose;
@@ -17,7 +18,7 @@ internal static class PoseOverlay
 {
     public static void Draw(Mat bgr, Detection detection, ObjectPose pose, CameraModel camera, double plateHeight)
     {
-        int thickness = Math.Max(1, (int)Math.Round(Math.Min(bgr.Width, bgr.Height) / 320.0));
+        int thickness = DetectionPainter.LineThickness(bgr);
         double len = plateHeight;
         var points = PlatePoseSolver.Project(pose, [new(0, 0, 0), new(len, 0, 0), new(0, len, 0), new(0, 0, -len)], camera);
         if (points.Any(p => !double.IsFinite(p.X) || !double.IsFinite(p.Y) || Math.Abs(p.X) > 1e5 || Math.Abs(p.Y) > 1e5)) return;

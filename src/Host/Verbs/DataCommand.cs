@@ -1,15 +1,14 @@
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.CommandLine;
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
-using NanoDet.Abstractions.Geometry;
+using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Datasets.Pipeline;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Configuration;
+using NanoDet.Host.Model;
 using NanoDet.Host.Datasets;
 using NanoDet.Host.Runtime;
 using OpenCvSharp;
@@ -43,7 +42,7 @@ internal static class DataCommand
             var section = input.Section(parse, config);
             var ds = DatasetSources.Load(resolver, section);
             var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
-            return Task.FromResult(DataCheck.Run(ds, pipeline, ReachRule(config), AnsiConsole.Console, parse.GetValue(decode)));
+            return Task.FromResult(DataCheck.Run(ds, pipeline, ReachRule(config, resolver), AnsiConsole.Console, parse.GetValue(decode)));
         }));
         return cmd;
     }
@@ -73,7 +72,6 @@ internal static class DataCommand
             var pipeSection = PipelineSection(parse, input, config, section);
             var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
             bool augment = !parse.GetValue(noAugment) && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
-            var (mean, std) = Normalization(pipeSection);
             var rng = new Random(parse.GetValue(seed));
             var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
             var tiles = new List<Mat>();
@@ -87,10 +85,10 @@ internal static class DataCommand
                     using var img = ds.ReadImage(record);
                     var draw = augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null;
                     // mosaic and mixup (when configured) as in the first training epoch
-                    var sample = draw is not null && pipeline is NanoDetSamplePipeline mixing
-                        ? mixing.Prepare(img, record, draw, new MixSource(ds, Epoch: 0, TotalEpochs: 0))
+                    var sample = draw is not null && pipeline is IMixingSamplePipeline mixing
+                        ? mixing.Prepare(img, record, draw, ds, epoch: 0, totalEpochs: 0)
                         : pipeline.Prepare(img, record, draw);
-                    tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, mean, std));
+                    tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, pipeline.Normalization));
                     captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
                     if (!ReferenceEquals(sample.Source, record)) mosaics++; // a mosaic sample carries its canvas's record
                 }
@@ -149,8 +147,8 @@ internal static class DataCommand
     public static IDatasetWriter Writer(IPluginResolver resolver, string format, string? pointOrder, string? layout)
     {
         var values = new Dictionary<string, string?>();
-        if (pointOrder is not null) values["writer:point_order"] = pointOrder;
-        if (layout is not null) values["writer:layout"] = layout;
+        if (pointOrder is not null) values[$"writer:{DatasetKeys.PointOrder}"] = pointOrder;
+        if (layout is not null) values[$"writer:{DatasetKeys.Layout}"] = layout;
         var section = new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection("writer");
         return resolver.Create<IDatasetWriter>(PluginKind.DatasetWriter, section, DatasetFormats.PluginName(format));
     }
@@ -173,37 +171,17 @@ internal static class DataCommand
     }
 
     /// <summary>
-    /// Strides, reg_max and corner encoding of the configured head and its assigner's <c>center_radius</c>
-    /// (NanoDet-Plus defaults 8/16/32/64 and 7, quadrant, 0 when absent); an unknown encoding exits 2 naming the key.
+    /// Strides, reg_max and corner encoding of the configured head and its assigner's candidate rule, as the head
+    /// plugin's options declare them (<see cref="IHeadContract"/>, its defaults included); a bad value exits 2 naming
+    /// the key.
     /// </summary>
-    public static CornerReachRule ReachRule(IConfiguration config)
+    public static CornerReachRule ReachRule(IConfiguration config, IPluginResolver resolver)
     {
-        var head = config.GetSection("model:arch:head");
-        var strides = head.GetSection("strides").GetChildren()
-            .Select(c => int.TryParse(c.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0)
-            .Where(s => s > 0).ToArray();
-        int regMax = int.TryParse(head["reg_max"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 7;
-        var encodingText = head[LegacyHeadDefaults.CornerEncodingKey];
-        var encoding = CornerEncoding.Quadrant;
-        if (!string.IsNullOrWhiteSpace(encodingText) && !Enum.TryParse(encodingText, ignoreCase: true, out encoding))
-            throw new ConfigurationException($"{head.Path}:{LegacyHeadDefaults.CornerEncodingKey}: must be quadrant or signed (value: '{encodingText}')");
-        var radiusText = head["assigner_cfg:center_radius"];
-        double radius = 0;
-        if (!string.IsNullOrWhiteSpace(radiusText) && (!double.TryParse(radiusText, NumberStyles.Float, CultureInfo.InvariantCulture, out radius) || radius < 0))
-            throw new ConfigurationException($"{head.Path}:assigner_cfg:center_radius: must be a number >= 0 (value: '{radiusText}')");
-        return new CornerReachRule(strides.Length > 0 ? strides : [8, 16, 32, 64], regMax, encoding, radius);
-    }
-
-    private static (double[] Mean, double[] Std) Normalization(IConfigurationSection dataset)
-    {
-        double[]? Row(int i)
-        {
-            var v = dataset.GetSection($"pipeline:normalize:{i}").GetChildren()
-                .OrderBy(c => int.TryParse(c.Key, out var k) ? k : 0)
-                .Select(c => double.TryParse(c.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : double.NaN).ToArray();
-            return v.Length == 3 && v.All(double.IsFinite) ? v : null;
-        }
-        return (Row(0) ?? PreviewRenderer.DefaultMean, Row(1) ?? PreviewRenderer.DefaultStd);
+        var section = config.GetSection($"{DetectorBuilder.ArchSection}:head");
+        var head = resolver.Options(PluginKind.Head, section) as IHeadContract
+            ?? throw new ConfigurationException($"{section.Path}:name: head plugin '{section["name"]}' does not declare its layout (strides, reg_max, corner encoding)");
+        var layout = head.Layout;
+        return new CornerReachRule(layout.Strides, layout.RegMax, layout.CornerEncoding, head.CandidateCenterRadius);
     }
 
     private static int HashCombine(int a, int b) => unchecked((a * 1_000_003) ^ (b * 7_919) ^ 0x5bd1e995);

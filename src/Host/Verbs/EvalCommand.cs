@@ -1,9 +1,12 @@
+using NanoDet.Training;
+using NanoDet.Inference.Geometry;
 using NanoDet.Export;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
@@ -30,7 +33,6 @@ namespace NanoDet.Host.Verbs;
 internal static class EvalCommand
 {
     /// <summary>Used when the configuration names no evaluator.</summary>
-    public const string DefaultEvaluator = "CocoDetectionEvaluator";
 
     public static Command Build(CommandRunner runner)
     {
@@ -71,7 +73,7 @@ internal static class EvalCommand
                 var config = services.GetRequiredService<IConfiguration>();
                 var section = config.GetSection("evaluator");
                 var evaluator = services.GetRequiredService<IPluginResolver>().Create<IDetectionEvaluator>(
-                    PluginKind.Evaluator, section, string.IsNullOrWhiteSpace(section["name"]) ? DefaultEvaluator : null);
+                    PluginKind.Evaluator, section, DefaultPlugins.NameOr(section, DefaultPlugins.Evaluator));
                 var input = evaluator.ReadCocoFiles(gt, dt);
                 string? plotDir = parse.GetValue(plots) is { } p ? Path.GetFullPath(p) : null;
                 var report = evaluator.Evaluate(input, plotDir);
@@ -137,11 +139,12 @@ internal static class EvalCommand
         CancellationToken cancellation)
     {
         if (backendName == BackendChoice.Torch) return validation.Runner.Run(model, validation.Loader, device, cancellation);
-        var input = data.Pipeline("data:val").Input;
-        int width = BackendChoice.RoundUp32(input.Width), height = BackendChoice.RoundUp32(input.Height);
+        var pipeline = data.Pipeline("data:val");
+        var input = pipeline.Input;
+        int width = InputPadding.RoundUp(input.Width), height = InputPadding.RoundUp(input.Height);
         Directory.CreateDirectory(plotDir);
         var onnxPath = Path.Combine(plotDir, "model.onnx");
-        OnnxModelFile.Write(model, config, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
+        OnnxModelFile.Write(model, config, pipeline, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
         int decoded = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         using IInferenceBackend runner = backendName == BackendChoice.OpenCv
             ? new OpenCvDnnBackend(onnxPath, decoded) : new OnnxRuntimeBackend(onnxPath, decoded);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
+using NanoDet.Training.Data;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
@@ -63,7 +64,9 @@ internal static class ExportCommand
         if (options.Opset is < 11 or > 17) throw new ConfigurationException($"--opset: {options.Opset} is not supported (11..17)");
         var path = Path.GetFullPath(output ?? Path.ChangeExtension(ckpt, options.Decode ? ".decoded.onnx" : ".onnx"));
         using var model = DetectorCheckpoint.Load(ckpt, config, resolver, CPU, log);
-        var result = OnnxModelFile.Write(model, config, ckpt, options, path);
+        // the metadata states the validation pipeline's normalisation when one is configured
+        var pipeline = config.GetSection("data:val").Exists() ? new DataFactory(config, resolver, log).Pipeline("data:val") : null;
+        var result = OnnxModelFile.Write(model, config, pipeline, ckpt, options, path);
         Console.Out.WriteLine($"onnx: {path} ({new FileInfo(path).Length / 1024.0:F0} KiB, opset {options.Opset})");
         Console.Out.WriteLine($"input: data [{Shape(result.InputShape, options.DynamicBatch)}] normalised BGR");
         Console.Out.WriteLine($"output: output [{Shape(result.OutputShape, options.DynamicBatch)}] " +

@@ -1,9 +1,11 @@
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
@@ -70,7 +72,7 @@ internal static class KernelsCommand
         using var model = DetectorBuilder.Build(config, services.GetRequiredService<IPluginResolver>());
         // The network input the loader pads the configured training input to (the pipeline owns input_size).
         var input = new DataFactory(config, services.GetRequiredService<IPluginResolver>(), log).Pipeline("data:train").Input;
-        int[] size = [BackendChoice.RoundUp32(input.Width), BackendChoice.RoundUp32(input.Height)];
+        int[] size = [InputPadding.RoundUp(input.Width), InputPadding.RoundUp(input.Height)];
         int trainBatch = batchOverride ?? OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).BatchSizePerGpu;
         if (!inferenceOnly)
         {

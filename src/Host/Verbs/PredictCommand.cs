@@ -1,3 +1,4 @@
+using NanoDet.Training;
 using NanoDet.Export;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Detections;
@@ -17,6 +18,7 @@ using NanoDet.Training.Data;
 using NanoDet.Training.Validation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
+using NanoDet.Host.Plugins;
 using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
 
@@ -74,10 +76,10 @@ internal static class PredictCommand
         var outputDir = Path.GetFullPath(s.Output ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "predict"));
 
         var pipeline = new DataFactory(config, resolver, log).Pipeline("data:val");
-        int width = BackendChoice.RoundUp32(pipeline.Input.Width), height = BackendChoice.RoundUp32(pipeline.Input.Height);
+        int width = InputPadding.RoundUp(pipeline.Input.Width), height = InputPadding.RoundUp(pipeline.Input.Height);
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
-            string.IsNullOrWhiteSpace(postSection["name"]) ? ValidationSet.DefaultPostProcess : null);
+            DefaultPlugins.NameOr(postSection, DefaultPlugins.PostProcess));
 
         var device = s.Backend is BackendChoice.Torch or BackendChoice.Auto ? DeviceSelector.Resolve(config, log) : TorchSharp.torch.CPU;
         if (s.Backend == BackendChoice.Auto)
@@ -88,7 +90,7 @@ internal static class PredictCommand
         var pose = PoseSetup.FromConfig(config, s.Camera, names);
         if (pose is not null)
             log.LogInformation("pose: camera {Camera} from {Source}; plates {Plates}", pose.Camera.Describe(), pose.CameraSource, pose.Plates.Describe());
-        using var backend = CreateBackend(s, model, device, config, width, height, outputDir, log);
+        using var backend = CreateBackend(s, model, device, config, pipeline, width, height, outputDir, log);
 
         var detector = new Detector(pipeline, backend, post, layout, width, height);
         var painter = new DetectionPainter(names, s.DrawThreshold);
@@ -115,7 +117,7 @@ internal static class PredictCommand
     }
 
     private static IInferenceBackend CreateBackend(Settings s, DetectorModule model, TorchSharp.torch.Device device, IConfiguration config,
-        int width, int height, string outputDir, ILogger log)
+        ISamplePipeline pipeline, int width, int height, string outputDir, ILogger log)
     {
         if (s.Backend == BackendChoice.Torch) return new TorchBackend(model, device);
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
@@ -123,7 +125,7 @@ internal static class PredictCommand
         if (onnxPath is null)
         {
             onnxPath = Path.Combine(outputDir, "model.onnx");
-            var result = OnnxModelFile.Write(model, config, s.Checkpoint, new OnnxExportOptions(width, height), onnxPath);
+            var result = OnnxModelFile.Write(model, config, pipeline, s.Checkpoint, new OnnxExportOptions(width, height), onnxPath);
             log.LogInformation("exported the checkpoint to {Path} for the {Backend} backend ({Flops:F3} GFLOPs)", onnxPath, s.Backend, result.GigaFlops);
         }
         var info = OnnxFileInfo.Read(onnxPath);

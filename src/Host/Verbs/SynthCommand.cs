@@ -1,3 +1,4 @@
+using NanoDet.Training;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.CommandLine;
@@ -9,6 +10,7 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
+using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
 using Spectre.Console;
 
@@ -57,15 +59,16 @@ internal static class SynthCommand
             {
                 token.ThrowIfCancellationRequested();
                 var folder = Path.Combine(root, split);
-                var section = GeneratorSection(config, split, splitCount, parse.GetValue(seed), folder);
-                var ds = ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section, "SyntheticArmor"));
-                var images = Path.Combine(folder, "images");
+                // the generator always writes COCO (it reads its own output back); it drops the file when not asked for
+                var section = GeneratorSection(config, split, splitCount, parse.GetValue(seed), folder, keepCoco: wanted.Contains(DatasetFormats.Coco));
+                var ds = ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section, DefaultPlugins.SyntheticDataset));
+                var images = Path.Combine(folder, GeneratedDatasetLayout.ImagesFolder);
                 foreach (var format in wanted)
                 {
                     switch (format)
                     {
                         case DatasetFormats.Coco:
-                            written.Add((split, format, images, Path.Combine(folder, "annotations.json")));
+                            written.Add((split, format, images, Path.Combine(folder, GeneratedDatasetLayout.AnnotationsFile)));
                             break;
                         case DatasetFormats.Xml:
                             DataCommand.Writer(resolver, format, null, null).Write(ds.Classes, ds.Images, Path.Combine(folder, "xml"));
@@ -77,8 +80,6 @@ internal static class SynthCommand
                             break;
                     }
                 }
-                // the generator always writes COCO (it reads its own output back); drop it when not asked for
-                if (!wanted.Contains(DatasetFormats.Coco)) File.Delete(Path.Combine(folder, "annotations.json"));
                 ConsoleText.Line(AnsiConsole.Console, $"{ds.Report.Summary()} -> {folder}");
             }
             var yml = Path.Combine(root, "dataset.yml");
@@ -96,23 +97,24 @@ internal static class SynthCommand
     /// section (else the train split's, else the generator defaults), with count, seed, split and output_dir set.
     /// Keys keep their config path so errors name data:&lt;split&gt;.
     /// </summary>
-    private static IConfigurationSection GeneratorSection(IConfiguration config, string split, int count, int? seed, string folder)
+    private static IConfigurationSection GeneratorSection(IConfiguration config, string split, int count, int? seed, string folder, bool keepCoco)
     {
         var source = new[] { config.GetSection($"data:{split}"), config.GetSection("data:train") }
-            .FirstOrDefault(s => string.Equals(s["name"], "SyntheticArmor", StringComparison.Ordinal));
+            .FirstOrDefault(s => string.Equals(s[DatasetKeys.Name], DefaultPlugins.SyntheticDataset, StringComparison.Ordinal));
         var prefix = $"data:{split}";
         var values = new Dictionary<string, string?>();
         if (source is not null)
             foreach (var (k, v) in source.AsEnumerable(makePathsRelative: true))
                 if (v is not null) values[$"{prefix}:{k}"] = v;
         if (source is null && DatasetSources.ConfiguredClassNames(config) is { } names)
-            for (int i = 0; i < names.Count; i++) values[$"{prefix}:class_names:{i}"] = names[i];
-        values[$"{prefix}:name"] = "SyntheticArmor";
-        values[$"{prefix}:count"] = count.ToString(CultureInfo.InvariantCulture);
-        values[$"{prefix}:split"] = split;
-        if (seed is { } s) values[$"{prefix}:seed"] = s.ToString(CultureInfo.InvariantCulture);
-        values[$"{prefix}:output_dir"] = folder;
-        values.Remove($"{prefix}:cache_dir");
+            for (int i = 0; i < names.Count; i++) values[$"{prefix}:{DatasetKeys.ClassNames}:{i}"] = names[i];
+        values[$"{prefix}:{DatasetKeys.Name}"] = DefaultPlugins.SyntheticDataset;
+        values[$"{prefix}:{DatasetKeys.Count}"] = count.ToString(CultureInfo.InvariantCulture);
+        values[$"{prefix}:{DatasetKeys.Split}"] = split;
+        if (seed is { } s) values[$"{prefix}:{DatasetKeys.Seed}"] = s.ToString(CultureInfo.InvariantCulture);
+        values[$"{prefix}:{DatasetKeys.OutputDir}"] = folder;
+        values[$"{prefix}:{DatasetKeys.KeepCoco}"] = keepCoco ? "true" : "false";
+        values.Remove($"{prefix}:{DatasetKeys.CacheDir}");
         return new ConfigurationBuilder().AddInMemoryCollection(values).Build().GetSection(prefix);
     }
 
@@ -127,12 +129,12 @@ internal static class SynthCommand
         {
             var w = written.First(x => x.Split == split && x.Format == format);
             sb.AppendLine($"  {split}:");
-            sb.AppendLine($"    name: {DatasetFormats.PluginName(format)}");
-            sb.AppendLine($"    img_path: {Quote(w.ImgPath)}");
-            sb.AppendLine($"    ann_path: {Quote(w.AnnPath)}");
-            var names = config.GetSection($"data:{split}:class_names").GetChildren().Select(c => c.Value).ToArray();
-            if (names.Length == 0) names = config.GetSection("data:train:class_names").GetChildren().Select(c => c.Value).ToArray();
-            if (names.Length > 0) sb.AppendLine($"    class_names: [{string.Join(", ", names.Select(n => Quote(n ?? "")))}]");
+            sb.AppendLine($"    {DatasetKeys.Name}: {DatasetFormats.PluginName(format)}");
+            sb.AppendLine($"    {DatasetKeys.ImagePath}: {Quote(w.ImgPath)}");
+            sb.AppendLine($"    {DatasetKeys.AnnotationPath}: {Quote(w.AnnPath)}");
+            var names = config.GetSection($"data:{split}:{DatasetKeys.ClassNames}").GetChildren().Select(c => c.Value).ToArray();
+            if (names.Length == 0) names = config.GetSection($"data:train:{DatasetKeys.ClassNames}").GetChildren().Select(c => c.Value).ToArray();
+            if (names.Length > 0) sb.AppendLine($"    {DatasetKeys.ClassNames}: [{string.Join(", ", names.Select(n => Quote(n ?? "")))}]");
             // The overlay names another dataset plugin, so it replaces the configured section whole (config merge
             // rule): carry the network-input keys over so the file works on its own.
             var section = config.GetSection($"data:{split}");

@@ -13,9 +13,6 @@ namespace NanoDet.Training.Data;
 /// </summary>
 public sealed class DataFactory(IConfiguration config, IPluginResolver resolver, ILogger log)
 {
-    public const string DefaultPipeline = "NanoDetPipeline";
-    public const string DefaultLoader = "ThreadedBatchLoader";
-
     /// <summary>Loads the dataset of <paramref name="sectionPath"/> (dataset plugins log their own load summary).</summary>
     public IDetectionDataset Dataset(string sectionPath)
     {
@@ -31,11 +28,11 @@ public sealed class DataFactory(IConfiguration config, IPluginResolver resolver,
     public ISamplePipeline Pipeline(string sectionPath)
     {
         var section = config.GetSection(sectionPath);
-        return resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, section["pipeline:name"] ?? DefaultPipeline);
+        return resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, section["pipeline:name"] ?? DefaultPlugins.Pipeline);
     }
 
     /// <summary>A loader over <paramref name="dataset"/> with the pipeline of <paramref name="sectionPath"/>.</summary>
     public IBatchLoader Loader(IDetectionDataset dataset, string sectionPath, BatchLoaderSettings settings) =>
-        resolver.Get<IBatchLoaderFactory>(PluginKind.Loader, config["data:loader"] ?? DefaultLoader)
+        resolver.Get<IBatchLoaderFactory>(PluginKind.Loader, config["data:loader"] ?? DefaultPlugins.Loader)
             .Create(dataset, Pipeline(sectionPath), settings);
 }

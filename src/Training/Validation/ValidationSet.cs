@@ -21,20 +21,17 @@ public sealed record ValidationSet(
     DetectionRunner Runner,
     string SaveKey)
 {
-    public const string DefaultEvaluator = "CocoDetectionEvaluator";
-    public const string DefaultPostProcess = "NanoDetPostProcess";
-
     /// <summary>The configured post-process and evaluator (cheap; resolve them before loading data so a bad name fails fast).</summary>
     public static (IDetectionPostProcessor PostProcessor, IDetectionEvaluator Evaluator, string SaveKey) ResolveEvaluation(
         IConfiguration config, IPluginResolver resolver)
     {
         var postSection = config.GetSection("postprocess");
         var post = resolver.Create<IDetectionPostProcessor>(PluginKind.PostProcess, postSection,
-            string.IsNullOrWhiteSpace(postSection["name"]) ? DefaultPostProcess : null);
+            DefaultPlugins.NameOr(postSection, DefaultPlugins.PostProcess));
         var evalSection = config.GetSection("evaluator");
         var evaluator = resolver.Create<IDetectionEvaluator>(PluginKind.Evaluator, evalSection,
-            string.IsNullOrWhiteSpace(evalSection["name"]) ? DefaultEvaluator : null);
-        return (post, evaluator, config["evaluator:save_key"] ?? "mAP");
+            DefaultPlugins.NameOr(evalSection, DefaultPlugins.Evaluator));
+        return (post, evaluator, evaluator.SaveKey);
     }
 
     /// <summary>Builds the evaluation of <paramref name="sectionPath"/> (e.g. <c>data:val</c>).</summary>

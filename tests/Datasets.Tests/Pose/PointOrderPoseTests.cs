@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Datasets.Common;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Pose;
