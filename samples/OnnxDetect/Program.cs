@@ -1,7 +1,5 @@
 // The README sample of the NanoDet.Inference package (src/Inference/README.md; a test keeps the two equal).
 // Usage: dotnet run --project samples/OnnxDetect -- model.onnx image-or-video camera.yaml
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using NanoDet.Inference;
 using NanoDet.Inference.Pose;
 using OpenCvSharp;

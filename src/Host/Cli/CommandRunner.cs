@@ -2,6 +2,7 @@ using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using NanoDet.Abstractions.Plugins;
 
@@ -15,13 +16,26 @@ internal sealed class CommandRunner(GlobalOptionSet globals)
 {
     public GlobalOptionSet Globals { get; } = globals;
 
+    /// <summary>
+    /// Runs a verb inside a host built for it: the host resolves <typeparamref name="TVerb"/> (a verb service whose
+    /// constructor takes what it needs) and <paramref name="body"/> calls it.
+    /// </summary>
+    /// <param name="parse">The parsed command line (global options are read from it).</param>
+    /// <param name="verb">Verb name (log file name).</param>
+    /// <param name="logToFile">Also log to a file under save_dir.</param>
+    /// <param name="body">Calls the verb service; returns the exit code.</param>
+    /// <param name="embeddedFrom">Optional: names the checkpoint whose embedded config joins the configuration.</param>
+    public Task<int> RunAsync<TVerb>(ParseResult parse, string verb, bool logToFile,
+        Func<TVerb, CancellationToken, Task<int>> body, Func<IConfiguration, string?>? embeddedFrom = null) where TVerb : notnull =>
+        RunAsync(parse, verb, logToFile, (services, token) => body(services.GetRequiredService<TVerb>(), token), embeddedFrom);
+
     /// <summary>Runs <paramref name="body"/> inside a host built for <paramref name="verb"/>.</summary>
     /// <param name="parse">The parsed command line (global options are read from it).</param>
     /// <param name="verb">Verb name (log file name).</param>
     /// <param name="logToFile">Also log to a file under save_dir.</param>
     /// <param name="body">The verb's work; returns the exit code.</param>
     /// <param name="embeddedFrom">Optional: names the checkpoint whose embedded config joins the configuration.</param>
-    public async Task<int> RunAsync(ParseResult parse, string verb, bool logToFile,
+    private async Task<int> RunAsync(ParseResult parse, string verb, bool logToFile,
         Func<IServiceProvider, CancellationToken, Task<int>> body, Func<IConfiguration, string?>? embeddedFrom = null)
     {
         var args = Globals.Read(parse);

@@ -55,10 +55,8 @@ internal static class NanoDetHostFactory
         var folders = config.GetSection("plugins:paths").GetChildren()
             .Select(c => c.Value ?? throw new ConfigurationException($"{c.Path}: empty plugin folder"))
             .ToArray();
-        var assemblies = PluginCatalog.LoadAssemblies(folders, i => $"plugins:paths:{i}");
-        var catalog = PluginCatalog.Register(builder.Services, assemblies);
-        builder.Services.AddSingleton(catalog);
-        builder.Services.AddSingleton<IPluginResolver, PluginResolver>();
+        builder.Services.AddNanoDetPlugins(PluginCatalog.LoadAssemblies(folders, i => $"plugins:paths:{i}"));
+        builder.Services.AddNanoDetVerbs();
         builder.Services.AddSingleton(sources);
         builder.Services.AddSingleton(args);
         return builder.Build();

@@ -3,6 +3,7 @@ using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
@@ -17,37 +18,30 @@ using Spectre.Console;
 namespace NanoDet.Host.Verbs;
 
 /// <summary><c>nanodet data check | preview | convert</c>: inspect, look at and convert datasets.</summary>
-internal static class DataCommand
+internal sealed class DataCommand(IConfiguration config, IPluginResolver resolver)
 {
     public static Command Build(CommandRunner runner)
     {
         var cmd = new Command("data", "Inspect, preview and convert datasets (XML with points, COCO with points, SJTU/YOLO-pose txt)");
-        cmd.Subcommands.Add(Check(runner));
-        cmd.Subcommands.Add(Preview(runner));
-        cmd.Subcommands.Add(Convert(runner));
+        cmd.Subcommands.Add(BuildCheck(runner));
+        cmd.Subcommands.Add(BuildPreview(runner));
+        cmd.Subcommands.Add(BuildConvert(runner));
         return cmd;
     }
 
-    private static Command Check(CommandRunner runner)
+    private static Command BuildCheck(CommandRunner runner)
     {
         var input = new DatasetInputOptions();
         var decode = new Option<bool>("--decode") { Description = "Also decode every image up front and list the ones that fail (training leaves them out)" };
         var cmd = new Command("check", "Parse a dataset and report objects per class, skipped items and corners the head cannot represent; exit 1 if nothing is usable");
         input.AddTo(cmd);
         cmd.Options.Add(decode);
-        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-check", logToFile: false, (services, _) =>
-        {
-            var config = services.GetRequiredService<IConfiguration>();
-            var resolver = services.GetRequiredService<IPluginResolver>();
-            var section = input.Section(parse, config);
-            var ds = DatasetSources.Load(resolver, section);
-            var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
-            return Task.FromResult(DataCheck.Run(ds, pipeline, ReachRule(config, resolver), AnsiConsole.Console, parse.GetValue(decode)));
-        }));
+        cmd.SetAction((parse, ct) => runner.RunAsync<DataCommand>(parse, "data-check", logToFile: false,
+            (verb, _) => Task.FromResult(verb.RunCheck(parse, input, parse.GetValue(decode)))));
         return cmd;
     }
 
-    private static Command Preview(CommandRunner runner)
+    private static Command BuildPreview(CommandRunner runner)
     {
         var input = new DatasetInputOptions();
         var count = new Option<int>("--count") { Description = "Samples in the grid", DefaultValueFactory = _ => 16 };
@@ -60,54 +54,12 @@ internal static class DataCommand
         cmd.Options.Add(output);
         cmd.Options.Add(seed);
         cmd.Options.Add(noAugment);
-        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-preview", logToFile: false, (services, _) =>
-        {
-            int n = parse.GetValue(count);
-            if (n < 1 || n > 256) throw new ConfigurationException($"--count: {n} is not between 1 and 256");
-            var config = services.GetRequiredService<IConfiguration>();
-            var resolver = services.GetRequiredService<IPluginResolver>();
-            var section = input.Section(parse, config);
-            var ds = DatasetSources.Load(resolver, section);
-            if (ds.Images.Count == 0) throw new InputDataException($"{ds.Report.Source}: no usable images ({ds.Report.Summary()})");
-            var pipeSection = PipelineSection(parse, input, config, section);
-            var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
-            bool augment = !parse.GetValue(noAugment) && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
-            var rng = new Random(parse.GetValue(seed));
-            var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
-            var tiles = new List<Mat>();
-            int mosaics = 0;
-            var captions = new List<string>();
-            try
-            {
-                foreach (var i in picks)
-                {
-                    var record = ds.Images[i];
-                    using var img = ds.ReadImage(record);
-                    var draw = augment ? new Random(HashCombine(parse.GetValue(seed), i)) : null;
-                    // mosaic and mixup (when configured) as in the first training epoch
-                    var sample = draw is not null && pipeline is IMixingSamplePipeline mixing
-                        ? mixing.Prepare(img, record, draw, ds, epoch: 0, totalEpochs: 0)
-                        : pipeline.Prepare(img, record, draw);
-                    tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, pipeline.Normalization));
-                    captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
-                    if (!ReferenceEquals(sample.Source, record)) mosaics++; // a mosaic sample carries its canvas's record
-                }
-                using var grid = PreviewRenderer.Grid(tiles, captions);
-                var file = Path.GetFullPath(parse.GetValue(output)!);
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
-                ConsoleText.Line(AnsiConsole.Console, $"wrote {file} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}{(mosaics > 0 ? $", {mosaics} mosaics" : "")}, corners 1-4 = TL, BL, BR, TR)");
-            }
-            finally
-            {
-                foreach (var t in tiles) t.Dispose();
-            }
-            return Task.FromResult(ExitCodes.Success);
-        }));
+        cmd.SetAction((parse, ct) => runner.RunAsync<DataCommand>(parse, "data-preview", logToFile: false,
+            (verb, _) => Task.FromResult(verb.RunPreview(parse, input, parse.GetValue(count), parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(noAugment)))));
         return cmd;
     }
 
-    private static Command Convert(CommandRunner runner)
+    private static Command BuildConvert(CommandRunner runner)
     {
         var input = new DatasetInputOptions();
         var to = new Option<string>("--to") { Description = "Output format: xml, coco or txt", Required = true };
@@ -120,27 +72,79 @@ internal static class DataCommand
         cmd.Options.Add(output);
         cmd.Options.Add(toOrder);
         cmd.Options.Add(toLayout);
-        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "data-convert", logToFile: false, (services, _) =>
-        {
-            var config = services.GetRequiredService<IConfiguration>();
-            var resolver = services.GetRequiredService<IPluginResolver>();
-            var format = DatasetFormats.Parse(parse.GetValue(to)!, "--to");
-            var target = Path.GetFullPath(parse.GetValue(output)!);
-            if (format == DatasetFormats.Coco && Directory.Exists(target))
-                throw new ConfigurationException($"--output: {target} is a folder; COCO output is one .json file");
-            if (format != DatasetFormats.Coco && File.Exists(target))
-                throw new ConfigurationException($"--output: {target} is a file; {format} output is a folder");
-            var ds = DatasetSources.Load(resolver, input.Section(parse, config));
-            var writer = Writer(resolver, format, parse.GetValue(toOrder), parse.GetValue(toLayout));
-            int written = writer.Write(ds.Classes, ds.Images, target);
-            int total = ds.Images.Sum(r => r.Annotations.Count);
-            ConsoleText.Line(AnsiConsole.Console, ds.Report.Summary());
-            ConsoleText.Line(AnsiConsole.Console, $"wrote {ds.Images.Count} images, {written} objects as {format} to {target}");
-            if (written < total)
-                Console.Error.WriteLine($"warning: {total - written} crowd regions or point-less objects cannot be written as {format} and were left out");
-            return Task.FromResult(ExitCodes.Success);
-        }));
+        cmd.SetAction((parse, ct) => runner.RunAsync<DataCommand>(parse, "data-convert", logToFile: false,
+            (verb, _) => Task.FromResult(verb.RunConvert(parse, input, parse.GetValue(to)!, parse.GetValue(output)!, parse.GetValue(toOrder), parse.GetValue(toLayout)))));
         return cmd;
+    }
+
+    private int RunCheck(ParseResult parse, DatasetInputOptions input, bool decode)
+    {
+        var section = input.Section(parse, config);
+        var ds = DatasetSources.Load(resolver, section);
+        var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
+        return DataCheck.Run(ds, pipeline, ReachRule(config, resolver), AnsiConsole.Console, decode);
+    }
+
+    private int RunPreview(ParseResult parse, DatasetInputOptions input, int count, string output, int seed, bool noAugment)
+    {
+        int n = count;
+        if (n < 1 || n > 256) throw new ConfigurationException($"--count: {n} is not between 1 and 256");
+        var section = input.Section(parse, config);
+        var ds = DatasetSources.Load(resolver, section);
+        if (ds.Images.Count == 0) throw new InputDataException($"{ds.Report.Source}: no usable images ({ds.Report.Summary()})");
+        var pipeSection = PipelineSection(parse, input, config, section);
+        var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
+        bool augment = !noAugment && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
+        var rng = new Random(seed);
+        var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
+        var tiles = new List<Mat>();
+        int mosaics = 0;
+        var captions = new List<string>();
+        try
+        {
+            foreach (var i in picks)
+            {
+                var record = ds.Images[i];
+                using var img = ds.ReadImage(record);
+                var draw = augment ? new Random(HashCombine(seed, i)) : null;
+                // mosaic and mixup (when configured) as in the first training epoch
+                var sample = draw is not null && pipeline is IMixingSamplePipeline mixing
+                    ? mixing.Prepare(img, record, draw, ds, epoch: 0, totalEpochs: 0)
+                    : pipeline.Prepare(img, record, draw);
+                tiles.Add(PreviewRenderer.Draw(sample.Image, sample.Width, sample.Height, sample.Targets, ds.Classes, pipeline.Normalization));
+                captions.Add($"{sample.Source.FileName} ({sample.Targets.Count})");
+                if (!ReferenceEquals(sample.Source, record)) mosaics++; // a mosaic sample carries its canvas's record
+            }
+            using var grid = PreviewRenderer.Grid(tiles, captions);
+            var file = Path.GetFullPath(output);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            if (!Cv2.ImWrite(file, grid)) throw new InputDataException($"{file}: cannot write the image");
+            ConsoleText.Line(AnsiConsole.Console, $"wrote {file} ({tiles.Count} samples, {(augment ? "augmented" : "validation transform")}{(mosaics > 0 ? $", {mosaics} mosaics" : "")}, corners 1-4 = TL, BL, BR, TR)");
+        }
+        finally
+        {
+            foreach (var t in tiles) t.Dispose();
+        }
+        return ExitCodes.Success;
+    }
+
+    private int RunConvert(ParseResult parse, DatasetInputOptions input, string to, string output, string? toOrder, string? toLayout)
+    {
+        var format = DatasetFormats.Parse(to, "--to");
+        var target = Path.GetFullPath(output);
+        if (format == DatasetFormats.Coco && Directory.Exists(target))
+            throw new ConfigurationException($"--output: {target} is a folder; COCO output is one .json file");
+        if (format != DatasetFormats.Coco && File.Exists(target))
+            throw new ConfigurationException($"--output: {target} is a file; {format} output is a folder");
+        var ds = DatasetSources.Load(resolver, input.Section(parse, config));
+        var writer = Writer(resolver, format, toOrder, toLayout);
+        int written = writer.Write(ds.Classes, ds.Images, target);
+        int total = ds.Images.Sum(r => r.Annotations.Count);
+        ConsoleText.Line(AnsiConsole.Console, ds.Report.Summary());
+        ConsoleText.Line(AnsiConsole.Console, $"wrote {ds.Images.Count} images, {written} objects as {format} to {target}");
+        if (written < total)
+            Console.Error.WriteLine($"warning: {total - written} crowd regions or point-less objects cannot be written as {format} and were left out");
+        return ExitCodes.Success;
     }
 
     /// <summary>A writer plugin for a CLI format name.</summary>

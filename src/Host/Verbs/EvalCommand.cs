@@ -30,10 +30,8 @@ namespace NanoDet.Host.Verbs;
 /// With a camera (<c>--camera</c>, <c>camera:file</c>, or a synthetic <c>data:val</c> in pinhole mode) and ground
 /// truth with poses or corners, the checkpoint mode adds the pose-error table (<see cref="PoseEvaluation"/>).
 /// </summary>
-internal static class EvalCommand
+internal sealed class EvalCommand(IConfiguration config, IPluginResolver resolver, ILoggerFactory loggers)
 {
-    /// <summary>Used when the configuration names no evaluator.</summary>
-
     public static Command Build(CommandRunner runner)
     {
         var annotations = new Option<string?>("--annotations") { Description = "COCO ground-truth JSON (images, annotations, categories)", HelpName = "GT.json" };
@@ -58,8 +56,8 @@ internal static class EvalCommand
             {
                 if (gt is not null || dt is not null)
                     return Task.FromResult(Usage("use either --checkpoint or --annotations with --detections, not both"));
-                return runner.RunAsync(parse, "eval", logToFile: true,
-                    (services, token) => Task.FromResult(EvaluateCheckpoint(services, ckpt, parse.GetValue(json), parse.GetValue(plots), parse.GetValue(camera),
+                return runner.RunAsync<EvalCommand>(parse, "eval", logToFile: true,
+                    (verb, token) => Task.FromResult(verb.EvaluateCheckpoint(ckpt, parse.GetValue(json), parse.GetValue(plots), parse.GetValue(camera),
                         parse.GetValue(backend)!, token)),
                     embeddedFrom: _ => ckpt);
             }
@@ -68,39 +66,40 @@ internal static class EvalCommand
             if (parse.GetValue(camera) is not null)
                 return Task.FromResult(Usage("--camera works with --checkpoint (pose errors need the dataset's records)"));
 
-            return runner.RunAsync(parse, "eval", logToFile: false, (services, _) =>
-            {
-                var config = services.GetRequiredService<IConfiguration>();
-                var section = config.GetSection("evaluator");
-                var evaluator = services.GetRequiredService<IPluginResolver>().Create<IDetectionEvaluator>(
-                    PluginKind.Evaluator, section, DefaultPlugins.NameOr(section, DefaultPlugins.Evaluator));
-                var input = evaluator.ReadCocoFiles(gt, dt);
-                string? plotDir = parse.GetValue(plots) is { } p ? Path.GetFullPath(p) : null;
-                var report = evaluator.Evaluate(input, plotDir);
-
-                Console.Out.Write(report.Text);
-                foreach (var f in report.Files) Console.Out.WriteLine($"plot: {f}");
-                if (parse.GetValue(json) is { } jsonPath)
-                {
-                    EvaluationReportJson.Write(jsonPath, report, new Dictionary<string, string>
-                    {
-                        ["annotations"] = Path.GetFullPath(gt),
-                        ["detections"] = Path.GetFullPath(dt),
-                    });
-                    Console.Out.WriteLine($"metrics: {Path.GetFullPath(jsonPath)}");
-                }
-                return Task.FromResult(ExitCodes.Success);
-            });
+            string? jsonOut = parse.GetValue(json), plotsOut = parse.GetValue(plots);
+            return runner.RunAsync<EvalCommand>(parse, "eval", logToFile: false, (verb, _) => Task.FromResult(verb.EvaluateFiles(gt, dt, jsonOut, plotsOut)));
         });
         return cmd;
     }
 
-    private static int EvaluateCheckpoint(IServiceProvider services, string checkpoint, string? jsonPath, string? plots, string? cameraFile,
+    /// <summary>Evaluates a COCO results file against a COCO ground-truth file.</summary>
+    private int EvaluateFiles(string gt, string dt, string? json, string? plots)
+    {
+        var section = config.GetSection("evaluator");
+        var evaluator = resolver.Create<IDetectionEvaluator>(
+            PluginKind.Evaluator, section, DefaultPlugins.NameOr(section, DefaultPlugins.Evaluator));
+        var input = evaluator.ReadCocoFiles(gt, dt);
+        string? plotDir = plots is { } p ? Path.GetFullPath(p) : null;
+        var report = evaluator.Evaluate(input, plotDir);
+
+        Console.Out.Write(report.Text);
+        foreach (var f in report.Files) Console.Out.WriteLine($"plot: {f}");
+        if (json is { } jsonPath)
+        {
+            EvaluationReportJson.Write(jsonPath, report, new Dictionary<string, string>
+            {
+                ["annotations"] = Path.GetFullPath(gt),
+                ["detections"] = Path.GetFullPath(dt),
+            });
+            Console.Out.WriteLine($"metrics: {Path.GetFullPath(jsonPath)}");
+        }
+        return ExitCodes.Success;
+    }
+
+    private int EvaluateCheckpoint(string checkpoint, string? jsonPath, string? plots, string? cameraFile,
         string backendName, CancellationToken cancellation)
     {
-        var config = services.GetRequiredService<IConfiguration>();
-        var resolver = services.GetRequiredService<IPluginResolver>();
-        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Eval");
+        var log = loggers.CreateLogger("NanoDet.Eval");
         var device = DeviceSelector.Resolve(config, log);
         var deviceOptions = OptionsBinder.Bind<DeviceOptions>(config.GetSection("device"));
         var data = new DataFactory(config, resolver, log);

@@ -21,7 +21,7 @@ namespace NanoDet.Host.Verbs;
 /// self-describing inference weights. The architecture comes from the checkpoint's embedded configuration, or from
 /// <c>--config</c> for a PyTorch .pth/.ckpt.
 /// </summary>
-internal static class ExportCommand
+internal sealed class ExportCommand(IConfiguration config, IPluginResolver resolver, ILoggerFactory loggers)
 {
     public static Command Build(CommandRunner runner)
     {
@@ -38,25 +38,27 @@ internal static class ExportCommand
 
         cmd.SetAction((parse, ct) =>
         {
-            var ckpt = parse.GetValue(checkpoint)!;
-            return runner.RunAsync(parse, "export", logToFile: false, (services, _) =>
-            {
-                var config = services.GetRequiredService<IConfiguration>();
-                var resolver = services.GetRequiredService<IPluginResolver>();
-                var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Export");
-                var size = ModelInfo.InputSize(config, parse.GetValue(inputSize), ckpt);
-                var kind = parse.GetValue(format)!;
-                if (kind == "safetensors")
-                {
-                    if (parse.GetValue(decode) || parse.GetValue(dynamicBatch))
-                        throw new ConfigurationException("--decode and --dynamic-batch apply to --format onnx only");
-                    return Task.FromResult(ExportSafetensors(config, resolver, ckpt, size, parse.GetValue(output)));
-                }
-                var options = new OnnxExportOptions(size.Width, size.Height, parse.GetValue(decode), parse.GetValue(dynamicBatch), parse.GetValue(opset));
-                return Task.FromResult(ExportOnnx(config, resolver, log, ckpt, options, parse.GetValue(output)));
-            }, embeddedFrom: _ => ckpt);
+            var settings = new Settings(parse.GetValue(checkpoint)!, parse.GetValue(format)!, parse.GetValue(output), parse.GetValue(decode),
+                parse.GetValue(inputSize), parse.GetValue(dynamicBatch), parse.GetValue(opset));
+            return runner.RunAsync<ExportCommand>(parse, "export", logToFile: false,
+                (verb, _) => Task.FromResult(verb.Run(settings)), embeddedFrom: _ => settings.Checkpoint);
         });
         return cmd;
+    }
+
+    private sealed record Settings(string Checkpoint, string Format, string? Output, bool Decode, string? InputSize, bool DynamicBatch, int Opset);
+
+    private int Run(Settings s)
+    {
+        var size = ModelInfo.InputSize(config, s.InputSize, s.Checkpoint);
+        if (s.Format == "safetensors")
+        {
+            if (s.Decode || s.DynamicBatch)
+                throw new ConfigurationException("--decode and --dynamic-batch apply to --format onnx only");
+            return ExportSafetensors(config, resolver, s.Checkpoint, size, s.Output);
+        }
+        var options = new OnnxExportOptions(size.Width, size.Height, s.Decode, s.DynamicBatch, s.Opset);
+        return ExportOnnx(config, resolver, loggers.CreateLogger("NanoDet.Export"), s.Checkpoint, options, s.Output);
     }
 
     private static int ExportOnnx(IConfiguration config, IPluginResolver resolver, ILogger log, string ckpt, OnnxExportOptions options, string? output)

@@ -26,7 +26,7 @@ namespace NanoDet.Host.Verbs;
 /// layer of the configured model (a training step at the configured batch and input size, and batch-1 inference),
 /// with each candidate's time and error against float64.
 /// </summary>
-internal static class KernelsCommand
+internal sealed class KernelsCommand(IConfiguration config, IPluginResolver resolver, ILoggerFactory loggers)
 {
     public static Command Build(CommandRunner runner)
     {
@@ -39,15 +39,14 @@ internal static class KernelsCommand
         cmd.Options.Add(remeasure);
         cmd.Options.Add(batch);
         cmd.Options.Add(inferenceOnly);
-        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "kernels", logToFile: false, (services, _) =>
-            Task.FromResult(Run(services, parse.GetValue(reprobe), parse.GetValue(remeasure), parse.GetValue(batch), parse.GetValue(inferenceOnly)))));
+        cmd.SetAction((parse, ct) => runner.RunAsync<KernelsCommand>(parse, "kernels", logToFile: false, (verb, _) =>
+            Task.FromResult(verb.Run(parse.GetValue(reprobe), parse.GetValue(remeasure), parse.GetValue(batch), parse.GetValue(inferenceOnly)))));
         return cmd;
     }
 
-    private static int Run(IServiceProvider services, bool reprobe, bool remeasure, int? batchOverride, bool inferenceOnly)
+    private int Run(bool reprobe, bool remeasure, int? batchOverride, bool inferenceOnly)
     {
-        var config = services.GetRequiredService<IConfiguration>();
-        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Kernels");
+        var log = loggers.CreateLogger("NanoDet.Kernels");
         var console = ConsoleUi.Error;
         var device = DeviceSelector.Resolve(config, log);
         var onednn = LibtorchEnvironment.Applied!;
@@ -69,9 +68,9 @@ internal static class KernelsCommand
         selector.Log = line => console.MarkupLine(Markup.Escape("  measured " + line));
 
         manual_seed(0);
-        using var model = DetectorBuilder.Build(config, services.GetRequiredService<IPluginResolver>());
+        using var model = DetectorBuilder.Build(config, resolver);
         // The network input the loader pads the configured training input to (the pipeline owns input_size).
-        var input = new DataFactory(config, services.GetRequiredService<IPluginResolver>(), log).Pipeline("data:train").Input;
+        var input = new DataFactory(config, resolver, log).Pipeline("data:train").Input;
         int[] size = [InputPadding.RoundUp(input.Width), InputPadding.RoundUp(input.Height)];
         int trainBatch = batchOverride ?? OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).BatchSizePerGpu;
         if (!inferenceOnly)

@@ -30,7 +30,7 @@ namespace NanoDet.Host.Verbs;
 /// the <c>data:val</c> pipeline in deterministic mode, post-processing the configured <c>postprocess</c> plugin, for
 /// every backend alike. The ONNX backends use <c>--onnx FILE</c> or export the checkpoint into the output folder.
 /// </summary>
-internal static class PredictCommand
+internal sealed class PredictCommand(IConfiguration config, IPluginResolver resolver, ILoggerFactory loggers)
 {
     public static Command Build(CommandRunner runner)
     {
@@ -52,11 +52,11 @@ internal static class PredictCommand
         cmd.SetAction((parse, ct) =>
         {
             var ckpt = parse.GetValue(checkpoint)!;
-            return runner.RunAsync(parse, "predict", logToFile: false, (services, token) =>
+            return runner.RunAsync<PredictCommand>(parse, "predict", logToFile: false, (verb, token) =>
             {
                 var settings = new Settings(ckpt, parse.GetValue(input)!, parse.GetValue(output), parse.GetValue(backend)!,
                     parse.GetValue(onnx), parse.GetValue(threshold), parse.GetValue(camera));
-                return Task.FromResult(Predict(services, settings, token));
+                return Task.FromResult(verb.Predict(settings, token));
             }, embeddedFrom: _ => ckpt);
         });
         return cmd;
@@ -64,12 +64,10 @@ internal static class PredictCommand
 
     private sealed record Settings(string Checkpoint, string Input, string? Output, string Backend, string? Onnx, float DrawThreshold, string? Camera);
 
-    private static int Predict(IServiceProvider services, Settings settings, CancellationToken cancellation)
+    private int Predict(Settings settings, CancellationToken cancellation)
     {
         var s = settings;
-        var config = services.GetRequiredService<IConfiguration>();
-        var resolver = services.GetRequiredService<IPluginResolver>();
-        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Predict");
+        var log = loggers.CreateLogger("NanoDet.Predict");
         if (s.DrawThreshold is < 0 or > 1) throw new ConfigurationException($"--draw-threshold: {s.DrawThreshold} is not in [0, 1]");
         if (s.Onnx is not null && s.Backend == BackendChoice.Torch) throw new ConfigurationException("--onnx needs --backend opencv or onnxruntime");
         var inputs = PredictInput.Resolve(s.Input);

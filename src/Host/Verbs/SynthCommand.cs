@@ -5,6 +5,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
@@ -23,7 +24,7 @@ namespace NanoDet.Host.Verbs;
 /// <c>annotations.json</c>, <c>labels/</c> (SJTU txt + classes.txt), plus <c>DIR/dataset.yml</c> to use it with
 /// <c>--config</c>.
 /// </summary>
-internal static class SynthCommand
+internal sealed class SynthCommand(IConfiguration config, IPluginResolver resolver)
 {
     public static Command Build(CommandRunner runner)
     {
@@ -35,20 +36,29 @@ internal static class SynthCommand
         var force = new Option<bool>("--force") { Description = "Replace the output folder if it exists" };
         var cmd = new Command("synth", "Write the synthetic armor dataset (images + XML with points + COCO JSON + SJTU txt)");
         foreach (var o in new Option[] { output, count, valCount, seed, formats, force }) cmd.Options.Add(o);
-        cmd.SetAction((parse, ct) => runner.RunAsync(parse, "synth", logToFile: false, (services, token) =>
+        cmd.SetAction((parse, ct) =>
         {
-            var config = services.GetRequiredService<IConfiguration>();
-            var resolver = services.GetRequiredService<IPluginResolver>();
-            int n = parse.GetValue(count), nVal = parse.GetValue(valCount);
+            var settings = new Settings(parse.GetValue(output)!, parse.GetValue(count), parse.GetValue(valCount), parse.GetValue(seed),
+                parse.GetValue(formats)!, parse.GetValue(force));
+            return runner.RunAsync<SynthCommand>(parse, "synth", logToFile: false, (verb, token) => Task.FromResult(verb.Run(settings, token)));
+        });
+        return cmd;
+    }
+
+    private sealed record Settings(string Output, int Count, int ValCount, int? Seed, string Formats, bool Force);
+
+    private int Run(Settings s, CancellationToken token)
+    {
+            int n = s.Count, nVal = s.ValCount;
             if (n < 1) throw new ConfigurationException($"--count: {n} must be at least 1");
             if (nVal < 0) throw new ConfigurationException($"--val-count: {nVal} must not be negative");
-            var wanted = parse.GetValue(formats)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            var wanted = s.Formats.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(f => DatasetFormats.Parse(f, "--format")).Distinct().ToArray();
             if (wanted.Length == 0) throw new ConfigurationException("--format: name at least one of xml, coco, txt");
-            var root = Path.GetFullPath(parse.GetValue(output)!);
+            var root = Path.GetFullPath(s.Output);
             if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
             {
-                if (!parse.GetValue(force)) throw new ConfigurationException($"--output: {root} exists and is not empty (use --force to replace it)");
+                if (!s.Force) throw new ConfigurationException($"--output: {root} exists and is not empty (use --force to replace it)");
                 Directory.Delete(root, recursive: true);
             }
 
@@ -60,7 +70,7 @@ internal static class SynthCommand
                 token.ThrowIfCancellationRequested();
                 var folder = Path.Combine(root, split);
                 // the generator always writes COCO (it reads its own output back); it drops the file when not asked for
-                var section = GeneratorSection(config, split, splitCount, parse.GetValue(seed), folder, keepCoco: wanted.Contains(DatasetFormats.Coco));
+                var section = GeneratorSection(config, split, splitCount, s.Seed, folder, keepCoco: wanted.Contains(DatasetFormats.Coco));
                 var ds = ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section, DefaultPlugins.SyntheticDataset));
                 var images = Path.Combine(folder, GeneratedDatasetLayout.ImagesFolder);
                 foreach (var format in wanted)
@@ -83,13 +93,11 @@ internal static class SynthCommand
                 ConsoleText.Line(AnsiConsole.Console, $"{ds.Report.Summary()} -> {folder}");
             }
             var yml = Path.Combine(root, "dataset.yml");
-            File.WriteAllText(yml, DatasetYaml(written, wanted[0], config, splits.Select(s => s.Name)));
+            File.WriteAllText(yml, DatasetYaml(written, wanted[0], config, splits.Select(x => x.Name)));
             var first = written.First(w => w.Split == "train" && w.Format == wanted[0]);
             ConsoleText.Line(AnsiConsole.Console, $"wrote {yml} (use the data with --config {yml})");
             ConsoleText.Line(AnsiConsole.Console, $"check it with: nanodet data check --from {wanted[0]} --input {first.AnnPath}");
-            return Task.FromResult(ExitCodes.Success);
-        }));
-        return cmd;
+            return ExitCodes.Success;
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ namespace NanoDet.Host.Verbs;
 /// <c>save_dir/resume_last.safetensors</c> when it exists and starts a new run otherwise: one command for a job that
 /// a scheduler restarts (a Kubernetes Job's retries).
 /// </summary>
-internal static class TrainCommand
+internal sealed class TrainCommand(IConfiguration config, IPluginResolver resolver, ILoggerFactory loggers)
 {
     public static Command Build(CommandRunner runner)
     {
@@ -54,23 +54,24 @@ internal static class TrainCommand
                 var fromConfig = c["schedule:resume"];
                 return string.IsNullOrWhiteSpace(fromConfig) ? null : fromConfig;
             }
-            return runner.RunAsync(parse, "train", logToFile: true,
-                (services, token) => Task.FromResult(Run(services, ResumePath(services.GetRequiredService<IConfiguration>()), token)),
+            return runner.RunAsync<TrainCommand>(parse, "train", logToFile: true,
+                (verb, token) => Task.FromResult(verb.Run(ResumePath, token)),
                 embeddedFrom: ResumePath);
         });
         return cmd;
     }
 
-    private static int Run(IServiceProvider services, string? resumePath, CancellationToken cancellation)
+    /// <summary>Trains; <paramref name="resumePathOf"/> names the resume file (if any) given the merged configuration.</summary>
+    private int Run(Func<IConfiguration, string?> resumePathOf, CancellationToken cancellation)
     {
-        var config = services.GetRequiredService<IConfiguration>();
-        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("NanoDet.Train");
+        var log = loggers.CreateLogger("NanoDet.Train");
+        var resumePath = resumePathOf(config);
         var resume = resumePath is null ? null : ResumeFile.Read(resumePath);
         if (resume is not null)
             log.LogInformation("resuming from {Path}: epoch {Epoch}, batch {Batch}, step {Step}",
                 resume.Path, resume.State.Epoch + 1, resume.State.BatchInEpoch, resume.State.GlobalStep);
 
-        using var session = new TrainingSessionBuilder(config, services.GetRequiredService<IPluginResolver>(), log).Build(resume);
+        using var session = new TrainingSessionBuilder(config, resolver, log).Build(resume);
         log.LogInformation("save_dir: {Dir}", session.SaveDir);
         int stale = session.Checkpoints.RemoveStaleTemporaryFiles();
         if (stale > 0) log.LogInformation("removed {Count} unfinished temporary files of a killed run from {Dir}", stale, session.SaveDir);
