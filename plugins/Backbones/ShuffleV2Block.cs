@@ -17,6 +17,7 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "branch1")] private readonly Sequential _branch1;
     [ComponentName(Name = "branch2")] private readonly Sequential _branch2;
+    private readonly LayerChain _branch1Chain, _branch2Chain;
     private readonly int _stride;
 
     public ShuffleV2Block(int inp, int oup, int stride, string activation) : base(nameof(ShuffleV2Block))
@@ -46,6 +47,7 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
             Act(activation));
         register_module("branch1", _branch1);
         register_module("branch2", _branch2);
+        (_branch1Chain, _branch2Chain) = (LayerChain.Of(_branch1), LayerChain.Of(_branch2));
     }
 
     private static AdaptiveConv2d Depthwise(int channels, int stride) =>
@@ -62,11 +64,11 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
         if (_stride == 1)
         {
             var halves = x.chunk(2, dim: 1);
-            joined = cat([halves[0], _branch2.forward(halves[1])], 1);
+            joined = cat([halves[0], _branch2Chain.Forward(halves[1])], 1);
         }
         else
         {
-            joined = cat([_branch1.forward(x), _branch2.forward(x)], 1);
+            joined = cat([_branch1Chain.Forward(x), _branch2Chain.Forward(x)], 1);
         }
         return ChannelShuffle(joined, 2).MoveToOuterDisposeScope();
     }

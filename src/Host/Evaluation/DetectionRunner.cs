@@ -28,8 +28,8 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
         {
             using var quiet = GcQuietRegion.Enter();
             using var scope = NewDisposeScope();
-            var output = model.forward(batch.Images.to(device)).cpu().contiguous();
-            return (output.data<float>().ToArray(), false);
+            var output = model.forward(batch.Images.to(device));
+            return (Inference.TensorArrays.ToFloatArray(output), false);
         }, cancellation);
     }
 
@@ -37,7 +37,7 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     public List<ImageDetection> Run(Inference.IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation) =>
         Collect(layout, loader, batch =>
         {
-            var input = batch.Images.contiguous().data<float>().ToArray();
+            var input = Inference.TensorArrays.ToFloatArray(batch.Images);
             return (backend.Run(input, batch.Count, batch.Height, batch.Width).Values, backend.Decoded);
         }, cancellation);
 

@@ -19,8 +19,8 @@ public sealed class TorchBackend(DetectorModule model, Device device, bool ownsM
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var x = tensor(input, [batch, 3, height, width], ScalarType.Float32).to(device);
-        var y = model.forward(x).cpu().contiguous();
-        return new BackendOutput(y.data<float>().ToArray(), y.shape);
+        var y = model.forward(x);
+        return new BackendOutput(TensorArrays.ToFloatArray(y), y.shape);
     }
 
     public void Dispose()
