@@ -113,6 +113,38 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                 using var scope = NewDisposeScope();
                 model.forward(x);
             });
+            // The convolutions alone: the call shapes one forward runs (counted by the selector), each timed with its
+            // chosen kernel on random data of that shape and layout.
+            var selector = ConvKernelSelector.Shared;
+            var before = selector.UseCounts();
+            using (var scope = NewDisposeScope())
+            using (var _ = no_grad())
+                model.forward(x);
+            var perForward = selector.UseCounts()
+                .Select(kv => (Call: kv.Key, Count: kv.Value - before.GetValueOrDefault(kv.Key)))
+                .Where(c => c.Count > 0).ToList();
+            double convMs = 0;
+            var byKind = new Dictionary<string, (double Ms, long Count)>();
+            foreach (var (call, count) in perForward)
+            {
+                var g = call.Geometry;
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                var cx = randn(call.Batch, g.InChannels, call.Height, call.Width);
+                if (call.ChannelsLast) cx = MemoryLayout.ToChannelsLast(cx);
+                var cw = randn(g.OutChannels, g.InChannels / g.Groups, g.KernelH, g.KernelW);
+                var cb = g.HasBias ? randn(g.OutChannels) : null;
+                var kernel = selector.KernelFor(call);
+                var t = Measure.Time(() => { using var s = NewDisposeScope(); kernel.Forward(cx, cw, cb, g); }, warmup: 3, runs: 15);
+                convMs += t.MedianMs * count;
+                var kind = g.IsDepthwise ? "depthwise" : g.IsPointwise ? "1×1" : $"{g.KernelH}×{g.KernelW} dense";
+                var (ms, n) = byKind.GetValueOrDefault(kind);
+                byKind[kind] = (ms + t.MedianMs * count, n + count);
+            }
+            Console.WriteLine($"| {name} | convolutions alone ({perForward.Sum(c => c.Count)} calls, {perForward.Count} shapes; " +
+                              string.Join(", ", byKind.OrderByDescending(k => k.Value.Ms).Select(k => $"{k.Key} ×{k.Value.Count} {k.Value.Ms:F2} ms")) +
+                              $") | {convMs:F2} ms | | |");
+
             var convs = model.modules().OfType<AdaptiveConv2d>().ToList();
             int norms = model.modules().OfType<TorchSharp.Modules.BatchNorm2d>().Count();
             var calls = ConvKernelSelector.Shared.ChoicesInUse.Where(c => c.CallKey.EndsWith("|infer", StringComparison.Ordinal) && c.CallKey.Contains("|1x", StringComparison.Ordinal)).ToList();

@@ -58,7 +58,7 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         {
             if (ReferenceEquals(value, _weight)) return;
             _weight = (Parameter)value.DetachFromDisposeScope();
-            register_parameter("weight", value);
+            ConditionallyRegisterParameter("weight", value);
             _fold.Clear();
         }
     }
@@ -71,7 +71,7 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         {
             if (ReferenceEquals(value, _bias)) return;
             _bias = (Parameter?)value?.DetachFromDisposeScope();
-            register_parameter("bias", value!);
+            ConditionallyRegisterParameter("bias", value);
             _fold.Clear();
         }
     }
