@@ -18,6 +18,7 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
     [ComponentName(Name = "ghost2")] private readonly GhostModule _ghost2;
     [ComponentName(Name = "shortcut")] private readonly Sequential _shortcut;
     private readonly bool _identityShortcut;
+    private readonly LayerChain _shortcutChain;
 
     public GhostBottleneck(int inChannels, int midChannels, int outChannels, int dwKernelSize, string? activation)
         : base(nameof(GhostBottleneck))
@@ -35,6 +36,7 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
         register_module("ghost1", _ghost1);
         register_module("ghost2", _ghost2);
         register_module("shortcut", _shortcut);
+        _shortcutChain = LayerChain.Of(_shortcut);
     }
 
     /// <summary>[B, in, H, W] → [B, out, H, W].</summary>
@@ -42,7 +44,7 @@ public sealed class GhostBottleneck : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         using var scope = NewDisposeScope();
         var y = _ghost2.forward(_ghost1.forward(x));
-        var residual = _identityShortcut ? x : _shortcut.forward(x);
+        var residual = _identityShortcut ? x : _shortcutChain.Forward(x);
         return (y + residual).MoveToOuterDisposeScope();
     }
 

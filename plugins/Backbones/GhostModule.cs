@@ -16,6 +16,7 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "primary_conv")] private readonly Sequential _primary;
     [ComponentName(Name = "cheap_operation")] private readonly Sequential _cheap;
+    private readonly LayerChain _primaryChain, _cheapChain;
 
     /// <summary>Builds the module; <c>activation</c> null means none (ghost2 of a bottleneck).</summary>
     public GhostModule(int inp, int oup, string? activation, int kernelSize = 1, int dwSize = 3, int stride = 1)
@@ -32,6 +33,7 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
             Activation.Create(activation) ?? nn.Sequential());
         register_module("primary_conv", _primary);
         register_module("cheap_operation", _cheap);
+        (_primaryChain, _cheapChain) = (LayerChain.Of(_primary), LayerChain.Of(_cheap));
         OutChannels = 2 * init;
     }
 
@@ -42,8 +44,8 @@ public sealed class GhostModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var x1 = _primary.forward(x);
-        var x2 = _cheap.forward(x1);
+        var x1 = _primaryChain.Forward(x);
+        var x2 = _cheapChain.Forward(x1);
         return cat([x1, x2], 1).MoveToOuterDisposeScope();
     }
 

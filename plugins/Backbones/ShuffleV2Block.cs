@@ -17,6 +17,7 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
 {
     [ComponentName(Name = "branch1")] private readonly Sequential _branch1;
     [ComponentName(Name = "branch2")] private readonly Sequential _branch2;
+    private readonly LayerChain _branch1Chain, _branch2Chain;
     private readonly int _stride;
 
     public ShuffleV2Block(int inp, int oup, int stride, string activation) : base(nameof(ShuffleV2Block))
@@ -46,6 +47,7 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
             Act(activation));
         register_module("branch1", _branch1);
         register_module("branch2", _branch2);
+        (_branch1Chain, _branch2Chain) = (LayerChain.Of(_branch1), LayerChain.Of(_branch2));
     }
 
     private static AdaptiveConv2d Depthwise(int channels, int stride) =>
@@ -58,17 +60,31 @@ public sealed class ShuffleV2Block : nn.Module<Tensor, Tensor>, IOnnxExportable
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        Tensor joined;
+        Tensor first, second;
         if (_stride == 1)
         {
             var halves = x.chunk(2, dim: 1);
-            joined = cat([halves[0], _branch2.forward(halves[1])], 1);
+            (first, second) = (halves[0], _branch2Chain.Forward(halves[1]));
         }
         else
         {
-            joined = cat([_branch1.forward(x), _branch2.forward(x)], 1);
+            (first, second) = (_branch1Chain.Forward(x), _branch2Chain.Forward(x));
         }
-        return ChannelShuffle(joined, 2).MoveToOuterDisposeScope();
+        return ConcatShuffled(first, second).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Concatenation then <see cref="ChannelShuffle"/> with 2 groups in one copy: [B, C/2, H, W] ×2 → [B, C, H, W] with
+    /// out[2i] = a[i] and out[2i+1] = b[i], by stacking the two maps on a new axis right after the channels (the stored
+    /// last axis when channels are stored innermost; the result is then channels-last). Same values as cat + shuffle.
+    /// </summary>
+    public static Tensor ConcatShuffled(Tensor a, Tensor b)
+    {
+        var (n, half, h, w) = (a.shape[0], a.shape[1], a.shape[2], a.shape[3]);
+        // Channels stored innermost (a channels-last map, or a channel half of one): stack in NHWC order.
+        if (half > 1 && a.stride(1) == 1 && b.stride(1) == 1)
+            return stack([a.permute(0, 2, 3, 1), b.permute(0, 2, 3, 1)], 4).view(n, h, w, 2 * half).permute(0, 3, 1, 2);
+        return stack([a, b], 2).view(n, 2 * half, h, w);
     }
 
     /// <summary>

@@ -41,10 +41,15 @@ public sealed class NanoDetPlus : DetectorModule, IOnnxExportable
     /// <summary>Epoch from which aux gradients stop at the backbone and main neck.</summary>
     public int DetachEpoch { get; }
 
-    /// <summary>Convert the input to channels-last first (see <see cref="MemoryLayout"/>); same values when the kernels are exact.</summary>
+    /// <summary>
+    /// Convert the input to channels-last first in training (see <see cref="MemoryLayout"/>); same values when the kernels
+    /// are exact. Without autograd (inference) the input is always converted: depthwise convolutions, the stem max-pool and
+    /// the bilinear upsampling are 2–6× faster in that layout at batch 1 (docs/kernels.md, "Inference at batch 1").
+    /// </summary>
     public bool ChannelsLast { get; init; }
 
-    private Tensor Prepare(Tensor images) => ChannelsLast ? MemoryLayout.ToChannelsLast(images) : images;
+    private Tensor Prepare(Tensor images) =>
+        ChannelsLast || !is_grad_enabled() ? MemoryLayout.ToChannelsLast(images) : images;
 
     public BackboneModule Backbone => _backbone;
     public NeckModule Fpn => _fpn;

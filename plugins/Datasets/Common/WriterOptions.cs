@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NanoDet.Compute.Layers;
 using TorchSharp;
@@ -40,7 +41,7 @@ public sealed class ConvKernelSelector
     private readonly IReadOnlyList<IConvKernel> _kernels;
     private readonly IConvKernel _libtorch;
     private readonly ConvKernelCache _cache;
-    private readonly ConcurrentDictionary<ConvCall, (IConvKernel Kernel, ConvKernelChoice Choice)> _inUse = new();
+    private readonly ConcurrentDictionary<ConvCall, (IConvKernel Kernel, ConvKernelChoice Choice, StrongBox<long> Uses)> _inUse = new();
     private readonly Dictionary<string, string> _pinned = new();
     private int _timedRuns = 5;
 
@@ -90,6 +91,10 @@ public sealed class ConvKernelSelector
     /// <summary>Every call shape this process has run a convolution for.</summary>
     public IReadOnlyList<ConvCall> CallsInUse => _inUse.Keys.ToList();
 
+    /// <summary>How many convolutions each call shape has run in this process (profiling: `benchmarks -- infer-profile`).</summary>
+    public IReadOnlyDictionary<ConvCall, long> UseCounts() =>
+        _inUse.ToDictionary(kv => kv.Key, kv => Interlocked.Read(ref kv.Value.Uses.Value));
+
     /// <summary>Call key → kernel name of every choice in use (what a resume state records).</summary>
     public IReadOnlyDictionary<string, string> Snapshot() =>
         _inUse.ToDictionary(kv => kv.Key.Key, kv => kv.Value.Kernel.Name, StringComparer.Ordinal);
@@ -136,10 +141,18 @@ public sealed class ConvKernelSelector
     /// <summary>The kernel for a call: in use, pinned, cached, or chosen now by measurement.</summary>
     public IConvKernel KernelFor(ConvCall call)
     {
-        if (_inUse.TryGetValue(call, out var known)) return known.Kernel;
+        if (_inUse.TryGetValue(call, out var known))
+        {
+            Interlocked.Increment(ref known.Uses.Value);
+            return known.Kernel;
+        }
         lock (_gate)
         {
-            if (_inUse.TryGetValue(call, out known)) return known.Kernel;
+            if (_inUse.TryGetValue(call, out known))
+            {
+                Interlocked.Increment(ref known.Uses.Value);
+                return known.Kernel;
+            }
             var key = call.Key;
             ConvKernelChoice choice;
             if (_pinned.TryGetValue(key, out var pinned))
@@ -153,7 +166,7 @@ public sealed class ConvKernelSelector
                 Log?.Invoke($"conv {call}: {choice.Kernel} ({choice.Reason})");
             }
             var kernel = _kernels.First(k => k.Name == choice.Kernel);
-            _inUse[call] = (kernel, choice);
+            _inUse[call] = (kernel, choice, new StrongBox<long>(1));
             return kernel;
         }
     }

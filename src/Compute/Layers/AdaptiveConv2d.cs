@@ -18,6 +18,7 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "weight")] private Parameter _weight;
     [ComponentName(Name = "bias")] private Parameter? _bias;
+    private readonly BatchNormFold _fold = new();
 
     /// <summary>Builds a convolution; arguments as <c>torch.nn.Conv2d</c> (zero padding only).</summary>
     public AdaptiveConv2d(long inChannels, long outChannels, long kernelSize, long stride = 1, long padding = 0,
@@ -57,7 +58,8 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         {
             if (ReferenceEquals(value, _weight)) return;
             _weight = (Parameter)value.DetachFromDisposeScope();
-            register_parameter("weight", value);
+            ConditionallyRegisterParameter("weight", value);
+            _fold.Clear();
         }
     }
 
@@ -69,7 +71,8 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         {
             if (ReferenceEquals(value, _bias)) return;
             _bias = (Parameter?)value?.DetachFromDisposeScope();
-            register_parameter("bias", value!);
+            ConditionallyRegisterParameter("bias", value);
+            _fold.Clear();
         }
     }
 
@@ -91,5 +94,36 @@ public sealed class AdaptiveConv2d : nn.Module<Tensor, Tensor>
         if (x.dim() != 4 || x.shape[1] != Geometry.InChannels)
             throw new ArgumentException($"AdaptiveConv2d {Geometry} expects [N, {Geometry.InChannels}, H, W], got [{string.Join(", ", x.shape)}]");
         return ConvKernelSelector.Shared.Forward(x, _weight, _bias, Geometry);
+    }
+
+    /// <summary>
+    /// Inference shortcut for conv → <paramref name="bn"/>: [N, in, H, W] → bn(conv(x)) [N, out, H', W'] computed as one
+    /// convolution with the norm folded into weight and bias (<see cref="BatchNormFold"/>, cached until a source tensor
+    /// changes). Returns null — the caller then runs conv and norm as usual — unless both layers are in eval mode and
+    /// autograd is off, or when the fold cannot be cached safely. The result is a new tensor the caller owns.
+    /// </summary>
+    public Tensor? ForwardFolded(Tensor x, BatchNorm2d bn)
+    {
+        if (training || is_grad_enabled() || !BatchNormFold.CanFold(bn)) return null;
+        if (_fold.Get(_weight, _bias, bn) is not { } folded) return null;
+        if (x.dim() != 4 || x.shape[1] != Geometry.InChannels)
+            throw new ArgumentException($"AdaptiveConv2d {Geometry} expects [N, {Geometry.InChannels}, H, W], got [{string.Join(", ", x.shape)}]");
+        return ConvKernelSelector.Shared.Forward(x, folded.Weight, folded.Bias, Geometry with { HasBias = true });
+    }
+
+    /// <summary>True while a folded weight is cached (tests use it).</summary>
+    public bool HasFoldedWeights => _fold.IsCached;
+
+    /// <summary>Training mode drops the folded weights (they are rebuilt on the next eval-mode call).</summary>
+    public override void train(bool on = true)
+    {
+        base.train(on);
+        if (on) _fold.Clear();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _fold.Dispose();
+        base.Dispose(disposing);
     }
 }

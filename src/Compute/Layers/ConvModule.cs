@@ -18,6 +18,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     [ComponentName(Name = "bn")] private readonly nn.Module<Tensor, Tensor>? _bn;
     [ComponentName(Name = "gn")] private readonly nn.Module<Tensor, Tensor>? _gn;
     [ComponentName(Name = "act")] private readonly nn.Module<Tensor, Tensor>? _act;
+    private readonly InPlaceActivation.Kind _actKind;
 
     /// <summary>Builds conv (k×k, given stride/padding/dilation/groups) → optional norm → optional activation.</summary>
     /// <remarks><c>norm</c> null means no norm layer (the conv then has a bias); <c>activation</c> null means none.</remarks>
@@ -37,6 +38,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
         }
         _act = Activation.Create(activation);
         if (_act is not null) register_module("act", _act);
+        _actKind = InPlaceActivation.Classify(_act);
         WeightInit.KaimingFanOut(_conv);
     }
 
@@ -46,9 +48,14 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>, IOnnxExportable
     /// <summary>The norm layer, or null.</summary>
     public nn.Module<Tensor, Tensor>? Norm => _bn ?? _gn;
 
-    /// <summary>[B, in, H, W] → [B, out, H', W'].</summary>
+    /// <summary>
+    /// [B, in, H, W] → [B, out, H', W']. In eval mode without autograd a BatchNorm is folded into the convolution and
+    /// the activation runs in place (<see cref="AdaptiveConv2d.ForwardFolded"/>).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
+        if (_bn is BatchNorm2d bn && !is_grad_enabled() && _conv.ForwardFolded(x, bn) is { } folded)
+            return InPlaceActivation.Apply(_act, _actKind, folded);
         var y = _conv.forward(x);
         if (Norm is { } norm) y = norm.forward(y);
         if (_act is not null) y = _act.forward(y);

@@ -19,6 +19,7 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExport
     [ComponentName(Name = "dwnorm")] private readonly nn.Module<Tensor, Tensor>? _dwnorm;
     [ComponentName(Name = "pwnorm")] private readonly nn.Module<Tensor, Tensor>? _pwnorm;
     [ComponentName(Name = "act")] private readonly nn.Module<Tensor, Tensor>? _act;
+    private readonly InPlaceActivation.Kind _actKind;
 
     /// <summary>Builds the depthwise k×k conv and the pointwise 1×1 conv with their norms and one activation.</summary>
     /// <remarks><c>norm</c> null means no norm layers (the convs then have biases); <c>activation</c> null means none.</remarks>
@@ -41,6 +42,7 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExport
         }
         _act = Activation.Create(activation);
         if (_act is not null) register_module("act", _act);
+        _actKind = InPlaceActivation.Classify(_act);
         WeightInit.KaimingFanOut(_depthwise);
         WeightInit.KaimingFanOut(_pointwise);
     }
@@ -48,9 +50,20 @@ public sealed class DepthwiseConvModule : nn.Module<Tensor, Tensor>, IOnnxExport
     /// <summary>The depthwise and pointwise convolutions (heads re-initialise them).</summary>
     public IEnumerable<AdaptiveConv2d> Convs => [_depthwise, _pointwise];
 
-    /// <summary>[B, in, H, W] → [B, out, H', W'].</summary>
+    /// <summary>
+    /// [B, in, H, W] → [B, out, H', W']. In eval mode without autograd the BatchNorms are folded into the convolutions
+    /// and the activations run in place (<see cref="AdaptiveConv2d.ForwardFolded"/>).
+    /// </summary>
     public override Tensor forward(Tensor x)
     {
+        if (_dwnorm is BatchNorm2d dwnorm && _pwnorm is BatchNorm2d pwnorm && !is_grad_enabled()
+            && _depthwise.ForwardFolded(x, dwnorm) is { } depthwise)
+        {
+            var mid = InPlaceActivation.Apply(_act, _actKind, depthwise);
+            if (_pointwise.ForwardFolded(mid, pwnorm) is { } pointwise)
+                return InPlaceActivation.Apply(_act, _actKind, pointwise);
+            return InPlaceActivation.Apply(_act, _actKind, pwnorm.forward(_pointwise.forward(mid)));
+        }
         var y = _depthwise.forward(x);
         if (_dwnorm is not null) y = _dwnorm.forward(y);
         if (_act is not null) y = _act.forward(y);

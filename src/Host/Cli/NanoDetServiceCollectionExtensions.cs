@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Plugins;

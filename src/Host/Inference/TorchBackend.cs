@@ -23,9 +23,10 @@ internal sealed class TorchBackend(DetectorModule model, Device device, bool own
         using var quiet = GcQuietRegion.Enter();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var x = tensor(input, [batch, 3, height, width], ScalarType.Float32).to(device);
-        var y = model.forward(x).cpu().contiguous();
-        return new BackendOutput(y.data<float>().ToArray(), y.shape);
+        // The input array is used in place (pinned while the tensor lives, i.e. until the scope ends), not copied.
+        var x = from_array(input).view(batch, 3, height, width).to(device);
+        var y = model.forward(x);
+        return new BackendOutput(TensorArrays.ToFloatArray(y), y.shape);
     }
 
     public void Dispose()

@@ -33,8 +33,8 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
         {
             using var quiet = GcQuietRegion.Enter();
             using var scope = NewDisposeScope();
-            var output = model.forward(batch.Images.to(device)).cpu().contiguous();
-            return (output.data<float>().ToArray(), false);
+            var output = model.forward(batch.Images.to(device));
+            return (TensorArrays.ToFloatArray(output), false);
         }, cancellation);
     }
 
@@ -42,7 +42,7 @@ public sealed class DetectionRunner(IDetectionPostProcessor postProcessor)
     public List<ImageDetection> Run(IInferenceBackend backend, HeadLayout layout, IBatchLoader loader, CancellationToken cancellation) =>
         Collect(layout, loader, batch =>
         {
-            var input = batch.Images.contiguous().data<float>().ToArray();
+            var input = TensorArrays.ToFloatArray(batch.Images);
             return (backend.Run(input, batch.Count, batch.Height, batch.Width).Values, backend.Decoded);
         }, cancellation);
 
