@@ -226,7 +226,10 @@ public sealed class CocoGroundTruthParser
     private CocoNumbers Numbers(ref Utf8JsonReader reader, string field)
     {
         long at = reader.TokenStartIndex;
-        return new CocoNumbers(Value(ref reader, (ref Utf8JsonReader r) => CocoJson.NumberArray(ref r, field)), at);
+        int problems = _doc.Problems.Count;
+        var values = Value(ref reader, (ref Utf8JsonReader r) => CocoJson.NumberArray(ref r, field));
+        bool nonFinite = values is null && _doc.Problems.Count > problems && _doc.Problems[^1].NonFinite;
+        return new CocoNumbers(values, at, nonFinite);
     }
 
     /// <summary>A flag as the dataset reader takes it (true or non-zero); anything but 0/1/true/false is a problem.</summary>
@@ -284,5 +287,6 @@ public sealed class CocoGroundTruthParser
         Record(p);
     }
 
-    private void Record(CocoFormatException p) => _doc.Problems.Add(p.Entry is null ? new CocoFormatException(p.Message, p.Offset) { Entry = _entry } : p);
+    private void Record(CocoFormatException p) =>
+        _doc.Problems.Add(p.Entry is null ? new CocoFormatException(p.Message, p.Offset) { Entry = _entry, NonFinite = p.NonFinite } : p);
 }

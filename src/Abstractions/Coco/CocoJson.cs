@@ -50,7 +50,7 @@ public static class CocoJson
         if (reader.TokenType != JsonTokenType.Number)
             throw new CocoFormatException($"'{field}' must be a number, not {Describe(reader.TokenType)}", reader.TokenStartIndex);
         if (!reader.TryGetDouble(out double v) || !double.IsFinite(v))
-            throw new CocoFormatException($"'{field}' is not a finite number", reader.TokenStartIndex);
+            throw new CocoFormatException($"'{field}' is not a finite number", reader.TokenStartIndex) { NonFinite = true };
         return v;
     }
 
