@@ -4,7 +4,7 @@ using NanoDet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NanoDet.Host.Tests.Training;
+namespace NanoDet.Training.Tests;
 
 /// <summary>docs/reference.md#ema-weights: a_i = D·exp(−(1+i)/2000) + (1 − D) is the weight of the NEW values.</summary>
 public class ExpMovingAveragerTests

@@ -2,7 +2,7 @@ using NanoDet.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NanoDet.Host.Tests.Training;
+namespace NanoDet.Training.Tests;
 
 /// <summary>docs/reference.md#learning-rate-schedule, docs/reference.md#golden-values: warmup per step, cosine per epoch, lr = 1e-3, 500 steps, ratio 1e-4, T = 300, η_min = 5e-5.</summary>
 public class LearningRateScheduleTests

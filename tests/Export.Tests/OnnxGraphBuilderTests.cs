@@ -2,12 +2,11 @@ using NanoDet.Export;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using NanoDet.Abstractions.Export;
-using NanoDet.Host.Export;
 using NanoDet.Inference.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NanoDet.Host.Tests.Export;
+namespace NanoDet.Export.Tests;
 
 /// <summary>The graph builder on hand-checked cases, run by ONNX Runtime.</summary>
 public class OnnxGraphBuilderTests
