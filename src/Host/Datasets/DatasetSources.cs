@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Plugins;
 
 namespace NanoDet.Host.Datasets;
 
@@ -74,10 +73,6 @@ public static class DatasetSources
     /// <summary>Builds the dataset under a progress display.</summary>
     public static IDetectionDataset Load(IPluginResolver resolver, IConfigurationSection section) =>
         ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section));
-
-    /// <summary>The pipeline configured for a dataset section (NanoDet keeps it in the same section).</summary>
-    public static ISamplePipeline Pipeline(IPluginResolver resolver, IConfigurationSection section) =>
-        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, name: section["pipeline:name"] ?? DefaultPlugins.Pipeline);
 
     /// <summary>Top-level <c>class_names</c> of the configuration, or null.</summary>
     public static IReadOnlyList<string>? ConfiguredClassNames(IConfiguration config)

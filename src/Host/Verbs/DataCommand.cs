@@ -5,8 +5,9 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Model;
+using NanoDet.Host.Data;
 using NanoDet.Host.Datasets;
+using NanoDet.Host.Model;
 using NanoDet.Host.Runtime;
 using OpenCvSharp;
 using Spectre.Console;
@@ -38,7 +39,7 @@ public static class DataCommand
             var resolver = services.GetRequiredService<IPluginResolver>();
             var section = input.Section(parse, config);
             var ds = DatasetSources.Load(resolver, section);
-            var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
+            var pipeline = DataFactory.PipelineOf(resolver, PipelineSection(parse, input, config, section));
             return Task.FromResult(DataCheck.Run(ds, pipeline, ReachRule(config, resolver), AnsiConsole.Console, parse.GetValue(decode)));
         }));
         return cmd;
@@ -67,7 +68,7 @@ public static class DataCommand
             var ds = DatasetSources.Load(resolver, section);
             if (ds.Images.Count == 0) throw new InputDataException($"{ds.Report.Source}: no usable images ({ds.Report.Summary()})");
             var pipeSection = PipelineSection(parse, input, config, section);
-            var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
+            var pipeline = DataFactory.PipelineOf(resolver, pipeSection);
             bool augment = !parse.GetValue(noAugment) && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
             var rng = new Random(parse.GetValue(seed));
             var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();
