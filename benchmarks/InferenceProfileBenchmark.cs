@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Detectors;
 using NanoDet.Compute.Runtime;
 using NanoDet.Inference.Detections;

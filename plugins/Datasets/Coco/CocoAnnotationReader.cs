@@ -213,8 +213,7 @@ public static class CocoAnnotationReader
     {
         if (numbers.Values is not { } v)
         {
-            if (numbers.NonFinite) skips.Skip(at, SkipReasons.NonFinite, $"'{what}' holds a number that is not finite", false);
-            else skips.Skip(at, SkipReasons.InvalidNumber, $"'{what}' is not a list of numbers", false);
+            skips.Skip(at, SkipReasons.InvalidNumber, $"'{what}' is not a list of numbers", false);
             return null;
         }
         if (!lengths.Contains(v.Length))

@@ -12,7 +12,7 @@ namespace NanoDet.Datasets.Common;
 /// configures the augmentation pipeline (<c>pipeline</c>, bound by the pipeline plugin); <c>input_size</c> and
 /// <c>keep_ratio</c> are NanoDet's dataset keys and are read by both.
 /// </summary>
-[SharedSection("pipeline")]
+[SharedSection(DatasetKeys.Pipeline)]
 public class DatasetOptions : IValidatableObject
 {
     /// <summary>Class names, label = index (NanoDet's <c>class_names</c>). Default: the seed's 36 armor classes.</summary>
@@ -57,11 +57,11 @@ public class DatasetOptions : IValidatableObject
     public double BorderMargin { get; set; } = ObjectRules.DefaultBorderMargin;
 
     /// <summary>Network input [w, h] (NanoDet key; used by the pipeline and by <c>data check</c>).</summary>
-    [ConfigurationKeyName("input_size")]
+    [ConfigurationKeyName(DatasetKeys.InputSize)]
     public List<int>? InputSize { get; set; }
 
     /// <summary>Resize keeping the aspect ratio (NanoDet key; used by the pipeline).</summary>
-    [ConfigurationKeyName("keep_ratio")]
+    [ConfigurationKeyName(DatasetKeys.KeepRatio)]
     public bool KeepRatio { get; set; }
 
     public ObjectRules Rules => new(ParseClip(BboxClip), RequirePoints, PointsBoxTolerance, BorderMargin);

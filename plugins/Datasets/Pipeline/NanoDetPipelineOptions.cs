@@ -1,6 +1,8 @@
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 
 namespace NanoDet.Datasets.Pipeline;
@@ -13,13 +15,13 @@ namespace NanoDet.Datasets.Pipeline;
 public sealed class NanoDetPipelineOptions : IValidatableObject
 {
     /// <summary>[w, h] of the network input.</summary>
-    [ConfigurationKeyName("input_size")]
+    [ConfigurationKeyName(DatasetKeys.InputSize)]
     public List<int>? InputSize { get; set; }
 
-    [ConfigurationKeyName("keep_ratio")]
+    [ConfigurationKeyName(DatasetKeys.KeepRatio)]
     public bool KeepRatio { get; set; }
 
-    [ConfigurationKeyName("pipeline")]
+    [ConfigurationKeyName(DatasetKeys.Pipeline)]
     public PipelineSettings Pipeline { get; set; } = new();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -16,7 +16,4 @@ public sealed class CocoFormatException(string message, long offset) : Exception
 
     /// <summary>True when the content ended inside a structure: nothing after it can be read.</summary>
     public bool EndOfData { get; init; }
-
-    /// <summary>The value is a number, but not a finite double (e.g. <c>1e999</c>): readers report it as such.</summary>
-    public bool NonFinite { get; init; }
 }

@@ -11,7 +11,8 @@ namespace NanoDet.Abstractions.Coco;
 /// area, iscrowd, ignore, the corners as <c>points</c> or <c>keypoints</c>, an optional <c>pose</c>) and
 /// <c>categories</c> (id, name). A strict read stops at the first value that breaks the format with a
 /// <see cref="CocoFormatException"/> naming entry and offset; a lenient one records it in
-/// <see cref="CocoGroundTruthDocument.Problems"/>, keeps what it could read and goes on. Broken JSON throws a
+/// <see cref="CocoGroundTruthDocument.Problems"/>, keeps what it could read (numbers beyond double range as ±∞, for the
+/// reader's own checks) and goes on. Broken JSON throws a
 /// <see cref="JsonException"/> either way, a file that ends inside a structure a <see cref="CocoFormatException"/> with
 /// <see cref="CocoFormatException.EndOfData"/>.
 /// </summary>
@@ -192,7 +193,7 @@ public sealed class CocoGroundTruthParser
                     break;
                 case "area":
                     bool nullArea = reader.TokenType == JsonTokenType.Null;
-                    area = Value(ref reader, (ref Utf8JsonReader r) => (double?)CocoJson.Number(ref r, name));
+                    area = Value(ref reader, (ref Utf8JsonReader r) => (double?)CocoJson.Number(ref r, name, keepNonFinite: !_strict));
                     areaInvalid = area is null && !nullArea;
                     break;
                 case "iscrowd": crowd = Flag(ref reader, name); break;
@@ -226,10 +227,7 @@ public sealed class CocoGroundTruthParser
     private CocoNumbers Numbers(ref Utf8JsonReader reader, string field)
     {
         long at = reader.TokenStartIndex;
-        int problems = _doc.Problems.Count;
-        var values = Value(ref reader, (ref Utf8JsonReader r) => CocoJson.NumberArray(ref r, field));
-        bool nonFinite = values is null && _doc.Problems.Count > problems && _doc.Problems[^1].NonFinite;
-        return new CocoNumbers(values, at, nonFinite);
+        return new CocoNumbers(Value(ref reader, (ref Utf8JsonReader r) => CocoJson.NumberArray(ref r, field, keepNonFinite: !_strict)), at);
     }
 
     /// <summary>A flag as the dataset reader takes it (true or non-zero); anything but 0/1/true/false is a problem.</summary>
@@ -287,6 +285,5 @@ public sealed class CocoGroundTruthParser
         Record(p);
     }
 
-    private void Record(CocoFormatException p) =>
-        _doc.Problems.Add(p.Entry is null ? new CocoFormatException(p.Message, p.Offset) { Entry = _entry, NonFinite = p.NonFinite } : p);
+    private void Record(CocoFormatException p) => _doc.Problems.Add(p.Entry is null ? new CocoFormatException(p.Message, p.Offset) { Entry = _entry } : p);
 }

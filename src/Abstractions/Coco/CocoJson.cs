@@ -44,13 +44,13 @@ public static class CocoJson
         if (!reader.Read()) throw new CocoFormatException("unexpected end of file", reader.BytesConsumed) { EndOfData = true };
     }
 
-    /// <summary>A finite number at the current token.</summary>
-    public static double Number(ref Utf8JsonReader reader, string field)
+    /// <summary>A finite number at the current token (with <paramref name="keepNonFinite"/>, a number beyond double range reads as ±∞).</summary>
+    public static double Number(ref Utf8JsonReader reader, string field, bool keepNonFinite = false)
     {
         if (reader.TokenType != JsonTokenType.Number)
             throw new CocoFormatException($"'{field}' must be a number, not {Describe(reader.TokenType)}", reader.TokenStartIndex);
-        if (!reader.TryGetDouble(out double v) || !double.IsFinite(v))
-            throw new CocoFormatException($"'{field}' is not a finite number", reader.TokenStartIndex) { NonFinite = true };
+        if (!reader.TryGetDouble(out double v) || !double.IsFinite(v) && !keepNonFinite)
+            throw new CocoFormatException($"'{field}' is not a finite number", reader.TokenStartIndex);
         return v;
     }
 
@@ -92,8 +92,8 @@ public static class CocoJson
         _ => throw new CocoFormatException($"'{field}' must be a string", reader.TokenStartIndex),
     };
 
-    /// <summary>An array of finite numbers (reader on StartArray; ends on EndArray).</summary>
-    public static double[] NumberArray(ref Utf8JsonReader reader, string field)
+    /// <summary>An array of finite numbers (reader on StartArray; ends on EndArray); <paramref name="keepNonFinite"/> as for <see cref="Number"/>.</summary>
+    public static double[] NumberArray(ref Utf8JsonReader reader, string field, bool keepNonFinite = false)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
             throw new CocoFormatException($"'{field}' must be a list of numbers, not {Describe(reader.TokenType)}", reader.TokenStartIndex);
@@ -101,7 +101,7 @@ public static class CocoJson
         Next(ref reader);
         while (reader.TokenType != JsonTokenType.EndArray)
         {
-            values.Add(Number(ref reader, field));
+            values.Add(Number(ref reader, field, keepNonFinite));
             Next(ref reader);
         }
         return values.ToArray();

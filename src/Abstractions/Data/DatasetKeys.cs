@@ -32,6 +32,15 @@ public static class DatasetKeys
     /// <summary>Stop at the first bad image or object instead of skipping it.</summary>
     public const string Strict = "strict";
 
+    /// <summary>Network input [w, h] (NanoDet keeps it in the dataset section; the pipeline reads it).</summary>
+    public const string InputSize = "input_size";
+
+    /// <summary>Resize keeping the aspect ratio (read by the pipeline).</summary>
+    public const string KeepRatio = "keep_ratio";
+
+    /// <summary>The augmentation pipeline's sub-section (its own <c>name</c> picks the pipeline plugin).</summary>
+    public const string Pipeline = "pipeline";
+
     /// <summary>Generating datasets: number of images.</summary>
     public const string Count = "count";
 

@@ -4,7 +4,6 @@ using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Plugins;
 
 namespace NanoDet.Host.Datasets;
 
@@ -77,10 +76,6 @@ internal static class DatasetSources
     /// <summary>Builds the dataset under a progress display.</summary>
     public static IDetectionDataset Load(IPluginResolver resolver, IConfigurationSection section) =>
         ConsoleProgress.Run(_ => resolver.Create<IDetectionDataset>(PluginKind.Dataset, section));
-
-    /// <summary>The pipeline configured for a dataset section (NanoDet keeps it in the same section).</summary>
-    public static ISamplePipeline Pipeline(IPluginResolver resolver, IConfigurationSection section) =>
-        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, name: section["pipeline:name"] ?? DefaultPlugins.Pipeline);
 
     /// <summary>Top-level <c>class_names</c> of the configuration, or null.</summary>
     public static IReadOnlyList<string>? ConfiguredClassNames(IConfiguration config)

@@ -9,8 +9,9 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
-using NanoDet.Host.Model;
+using NanoDet.Training.Data;
 using NanoDet.Host.Datasets;
+using NanoDet.Host.Model;
 using NanoDet.Host.Runtime;
 using OpenCvSharp;
 using Spectre.Console;
@@ -81,7 +82,7 @@ internal sealed class DataCommand(IConfiguration config, IPluginResolver resolve
     {
         var section = input.Section(parse, config);
         var ds = DatasetSources.Load(resolver, section);
-        var pipeline = DatasetSources.Pipeline(resolver, PipelineSection(parse, input, config, section));
+        var pipeline = DataFactory.PipelineOf(resolver, PipelineSection(parse, input, config, section));
         return DataCheck.Run(ds, pipeline, ReachRule(config, resolver), AnsiConsole.Console, decode);
     }
 
@@ -93,7 +94,7 @@ internal sealed class DataCommand(IConfiguration config, IPluginResolver resolve
         var ds = DatasetSources.Load(resolver, section);
         if (ds.Images.Count == 0) throw new InputDataException($"{ds.Report.Source}: no usable images ({ds.Report.Summary()})");
         var pipeSection = PipelineSection(parse, input, config, section);
-        var pipeline = DatasetSources.Pipeline(resolver, pipeSection);
+        var pipeline = DataFactory.PipelineOf(resolver, pipeSection);
         bool augment = !noAugment && !string.Equals(input.Split(parse), "val", StringComparison.OrdinalIgnoreCase);
         var rng = new Random(seed);
         var picks = Enumerable.Range(0, ds.Images.Count).OrderBy(_ => rng.Next()).Take(n).ToArray();

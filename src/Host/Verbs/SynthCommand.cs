@@ -146,7 +146,7 @@ internal sealed class SynthCommand(IConfiguration config, IPluginResolver resolv
             // The overlay names another dataset plugin, so it replaces the configured section whole (config merge
             // rule): carry the network-input keys over so the file works on its own.
             var section = config.GetSection($"data:{split}");
-            foreach (var key in new[] { "input_size", "keep_ratio", "pipeline" })
+            foreach (var key in new[] { DatasetKeys.InputSize, DatasetKeys.KeepRatio, DatasetKeys.Pipeline })
             {
                 var child = section.GetSection(key);
                 if (!child.Exists()) continue;

@@ -25,11 +25,11 @@ public sealed class DataFactory(IConfiguration config, IPluginResolver resolver,
     }
 
     /// <summary>The sample pipeline of a dataset section (its <c>pipeline</c> key; input size from the section).</summary>
-    public ISamplePipeline Pipeline(string sectionPath)
-    {
-        var section = config.GetSection(sectionPath);
-        return resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, section["pipeline:name"] ?? DefaultPlugins.Pipeline);
-    }
+    public ISamplePipeline Pipeline(string sectionPath) => PipelineOf(resolver, config.GetSection(sectionPath));
+
+    /// <summary>The pipeline configured for a dataset section (NanoDet keeps it in the same section).</summary>
+    public static ISamplePipeline PipelineOf(IPluginResolver resolver, IConfigurationSection section) =>
+        resolver.Create<ISamplePipeline>(PluginKind.Pipeline, section, section[$"{DatasetKeys.Pipeline}:{DatasetKeys.Name}"] ?? DefaultPlugins.Pipeline);
 
     /// <summary>A loader over <paramref name="dataset"/> with the pipeline of <paramref name="sectionPath"/>.</summary>
     public IBatchLoader Loader(IDetectionDataset dataset, string sectionPath, BatchLoaderSettings settings) =>
