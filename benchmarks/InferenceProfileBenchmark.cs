@@ -20,15 +20,16 @@ namespace NanoDet.Benchmarks;
 
 /// <summary>
 /// Where the batch-1 TorchSharp inference time goes: the whole backend call, the GC region it enters, the model's
-/// forward under no_grad and inference_mode, the three parts of the network (backbone, neck, head) on their own, and
-/// the same forward with autograd on (every layer unfused, as before the inference shortcuts). Default
-/// profile and nanodet-plus-m 1.0x four-point at 320×320.
+/// forward under no_grad and inference_mode, the three parts of the network (backbone, neck, head) on their own, the
+/// same forward with autograd on (every layer unfused, as before the inference shortcuts), and the convolutions alone
+/// (every call shape one forward runs, counted by the selector, timed with its chosen kernel on random data). Default
+/// profile and nanodet-plus-m 1.0x four-point at 320×320 (docs/kernels.md, "Inference at batch 1").
 /// </summary>
 public sealed class InferenceProfileBenchmark : IBenchmark
 {
     public string Name => "infer-profile";
 
-    public string Description => "batch-1 TorchSharp inference broken down (GC region, copies, forward, backbone/neck/head, unfused) [runs] [threads] [key=value config overrides]";
+    public string Description => "batch-1 TorchSharp inference broken down (GC region, copies, forward, backbone/neck/head, unfused, convolutions) [runs] [threads] [key=value config overrides]";
 
     public int Run(IReadOnlyList<string> args)
     {
@@ -100,17 +101,19 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                 using var _ = inference_mode();
                 model.forward(x);
             });
+            // The parts alone see what they see inside the detector's inference forward: a channels-last input.
+            using var xl = MemoryLayout.ToChannelsLast(x);
             Tensor[] feats, pan;
             using (var _ = no_grad())
             {
-                feats = plus.Backbone.forward(x);
+                feats = plus.Backbone.forward(xl);
                 pan = plus.Fpn.forward(feats);
             }
             Row("backbone", () =>
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                plus.Backbone.forward(x);
+                plus.Backbone.forward(xl);
             });
             Row("neck", () =>
             {
