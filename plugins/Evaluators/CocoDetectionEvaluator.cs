@@ -61,6 +61,7 @@ public sealed class CocoDetectionEvaluator : IDetectionEvaluator
 
     internal EvaluationReport Evaluate(EvalDataset data, string? outputDirectory)
     {
+        if (_options.ClassAgnostic) data = ClassAgnosticView.Of(data);
         var clock = Stopwatch.StartNew();
         var acc = CocoEvaluator.Run(data, BoxOverlap.Instance, CocoParameters.Bbox());
         bool noDetections = data.DetectionCount == 0;

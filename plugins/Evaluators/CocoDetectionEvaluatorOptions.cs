@@ -45,6 +45,14 @@ public sealed class CocoDetectionEvaluatorOptions : IValidatableObject
     [Range(0.05, 1.0)]
     public double PrIou { get; set; } = 0.5;
 
+    /// <summary>
+    /// Pool all classes into one before evaluating (pycocotools' <c>useCats = 0</c>): a detection matches ground truth
+    /// of any class. For data labelled in another class scheme than the model's, e.g. real frames of plate types it
+    /// was not trained on; every metric, the corner metrics included, then answers "found, and how well placed".
+    /// </summary>
+    [ConfigurationKeyName("class_agnostic")]
+    public bool ClassAgnostic { get; set; }
+
     /// <summary>Sigma of every corner when <c>kpt_oks_sigmas</c> is absent: a corner off by a tenth of √area scores exp(−0.5) ≈ 0.61.</summary>
     public const double DefaultOksSigma = 0.05;
 

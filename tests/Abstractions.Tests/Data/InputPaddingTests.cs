@@ -1,3 +1,4 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 
