@@ -1,18 +1,18 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Detectors;
-using NanoDet.Compute.Runtime;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
 using NanoDet.Compute.Kernels;
+using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
+using NanoDet.Detectors;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,15 +36,13 @@ public sealed class InferenceProfileBenchmark : IBenchmark
         TorchRuntime.EnsureLoaded();
         int runs = args.Count > 0 && int.TryParse(args[0], out var r) ? r : 30;
         if (args.Count > 1 && int.TryParse(args[1], out var threads)) set_num_threads(threads);
-        var services = new ServiceCollection();
-        var catalog = PluginCatalog.Register(services, PluginCatalog.LoadAssemblies([], i => $"plugins:paths:{i}"));
-        var resolver = new PluginResolver(services.BuildServiceProvider(), catalog, NullLoggerFactory.Instance);
+        var resolver = BenchmarkHost.Resolver();
         var models = new (string Name, string? ConfigFile)[]
         {
             ("default profile", null),
-            ("nanodet-plus-m 1.0x four-point", Path.Combine(AppContext.BaseDirectory, "configs", "nanodet-plus-m_416-fourpoint.yml")),
+            ("nanodet-plus-m 1.0x four-point", BenchmarkHost.FourPointConfig),
         };
-        Console.WriteLine($"torch threads {get_num_threads()}; load average {LoadAverage()}");
+        Console.WriteLine($"torch threads {get_num_threads()}; load average {BenchmarkHost.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| model | measurement | median | min | max |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -176,11 +174,5 @@ public sealed class InferenceProfileBenchmark : IBenchmark
             Console.WriteLine();
         }
         return 0;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
     }
 }

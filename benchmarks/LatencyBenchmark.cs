@@ -1,14 +1,14 @@
-using NanoDet.Export;
-using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using NanoDet.Export;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Runtime;
 using static TorchSharp.torch;
 
 namespace NanoDet.Benchmarks;
@@ -33,17 +33,15 @@ public sealed class LatencyBenchmark : IBenchmark
         // Optional: torch intra-op threads (default: TorchSharp's, = cores). On a loaded machine 1 thread avoids
         // OpenMP barrier stalls when a worker is descheduled.
         if (args.Count > 1 && int.TryParse(args[1], out var threads)) set_num_threads(threads);
-        var services = new ServiceCollection();
-        var catalog = PluginCatalog.Register(services, PluginCatalog.LoadAssemblies([], i => $"plugins:paths:{i}"));
-        var resolver = new PluginResolver(services.BuildServiceProvider(), catalog, NullLoggerFactory.Instance);
+        var resolver = BenchmarkHost.Resolver();
         var models = new (string Name, string? ConfigFile)[]
         {
             ("default profile (0.5x, PAN 64, kernel 3, C=10)", null),
-            ("nanodet-plus-m 1.0x four-point (C=36)", Path.Combine(AppContext.BaseDirectory, "configs", "nanodet-plus-m_416-fourpoint.yml")),
+            ("nanodet-plus-m 1.0x four-point (C=36)", BenchmarkHost.FourPointConfig),
         };
 
         double gemm = GemmGflops();
-        Console.WriteLine($"load average at start: {LoadAverage()}; torch threads {get_num_threads()}; " +
+        Console.WriteLine($"load average at start: {BenchmarkHost.LoadAverage()}; torch threads {get_num_threads()}; " +
                           $"float32 GEMM (torch, 1024³): {gemm:F1} GFLOP/s — the practical ceiling used below");
         Console.WriteLine();
         Console.WriteLine("| model | input | FLOPs | backend | median | min | max | achieved | of GEMM rate |");
@@ -103,7 +101,7 @@ public sealed class LatencyBenchmark : IBenchmark
             Directory.Delete(dir, recursive: true);
         }
         Console.WriteLine();
-        Console.WriteLine($"load average at end: {LoadAverage()}");
+        Console.WriteLine($"load average at end: {BenchmarkHost.LoadAverage()}");
         return 0;
     }
 
@@ -122,11 +120,5 @@ public sealed class LatencyBenchmark : IBenchmark
             reps++;
         }
         return 2.0 * n * n * n * reps / watch.Elapsed.TotalSeconds / 1e9;
-    }
-
-    private static string LoadAverage()
-    {
-        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
-        catch (IOException) { return "n/a"; }
     }
 }

@@ -1,5 +1,3 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +7,8 @@ using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Loading;
 using NanoDet.Datasets.Pipeline;
 using NanoDet.Datasets.Synthetic;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Benchmarks;
 

@@ -1,12 +1,12 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 using System.Diagnostics;
 using System.Globalization;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

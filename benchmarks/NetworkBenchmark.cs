@@ -1,14 +1,14 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Detectors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Model;
+using NanoDet.Detectors;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Model;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,16 +31,14 @@ public sealed class NetworkBenchmark : IBenchmark
         TorchRuntime.EnsureLoaded();
         int trainBatch = args.Count > 0 && int.TryParse(args[0], out var b) ? b : 32;
         var config = NanoDetConfiguration.Build(new ConfigSources(AppContext.BaseDirectory, null,
-            Path.Combine(AppContext.BaseDirectory, "configs", "nanodet-plus-m_416-fourpoint.yml"), new Dictionary<string, string?>(), []));
-        var services = new ServiceCollection();
-        var catalog = PluginCatalog.Register(services, PluginCatalog.LoadAssemblies([], i => $"plugins:paths:{i}"));
-        var resolver = new PluginResolver(services.BuildServiceProvider(), catalog, NullLoggerFactory.Instance);
+            BenchmarkHost.FourPointConfig, new Dictionary<string, string?>(), []));
+        var resolver = BenchmarkHost.Resolver();
         manual_seed(0);
         using var model = DetectorBuilder.Build(config, resolver);
 
         Console.WriteLine($"model: NanoDetPlus 1.0x four-point, C = {model.Layout.NumClasses}, K = {model.Layout.Channels}, " +
                           $"{model.parameters().Sum(p => p.numel()):N0} parameters; torch threads: {get_num_threads()}; " +
-                          $"load average at start: {LoadAverage()}");
+                          $"load average at start: {BenchmarkHost.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| measurement | input | median | min | max | runs |");
         Console.WriteLine("|---|---|---|---|---|---|");
@@ -75,13 +73,6 @@ public sealed class NetworkBenchmark : IBenchmark
         Console.WriteLine();
         Console.WriteLine("Surrogate loss: mean(preds²) + mean(aux²), standing in for QFL/DFL/GIoU + assignment, which this benchmark does not time.");
         return 0;
-    }
-
-    /// <summary>The 1-minute load average: timings on a shared machine mean little without it.</summary>
-    internal static string LoadAverage()
-    {
-        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
-        catch (IOException) { return "n/a"; }
     }
 
     private static void Row(string what, string input, Measure.Timing t) =>

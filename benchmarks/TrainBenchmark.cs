@@ -1,18 +1,18 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
 using NanoDet.Host.Training;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Training;
 using static TorchSharp.torch;
 
@@ -51,9 +51,7 @@ public sealed class TrainBenchmark : IBenchmark
         TorchRuntime.EnsureLoaded();
         var config = NanoDetConfiguration.Build(new ConfigSources(AppContext.BaseDirectory, profile, configFile,
             new Dictionary<string, string?>(), sets));
-        var services = new ServiceCollection();
-        var catalog = PluginCatalog.Register(services, PluginCatalog.LoadAssemblies([], i => $"plugins:paths:{i}"));
-        var resolver = new PluginResolver(services.BuildServiceProvider(), catalog, NullLoggerFactory.Instance);
+        var resolver = BenchmarkHost.Resolver();
         using var session = new TrainingSessionBuilder(config, resolver, NullLogger.Instance).Build(null);
         var s = session;
         s.Model.train();
@@ -108,7 +106,7 @@ public sealed class TrainBenchmark : IBenchmark
                           $"sets: {string.Join(' ', sets.Skip(1))}");
         Console.WriteLine($"model: {s.Model.parameters().Sum(p => p.numel()):N0} training parameters, C = {layout.NumClasses}, " +
                           $"points = {layout.NumPoints}; batch {s.TrainBatchSize}; input {config["data:train:input_size:0"]}x{config["data:train:input_size:1"]}; " +
-                          $"torch threads {get_num_threads()}; loader workers {config["device:workers_per_gpu"]}; load average {NetworkBenchmark.LoadAverage()}");
+                          $"torch threads {get_num_threads()}; loader workers {config["device:workers_per_gpu"]}; load average {BenchmarkHost.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine($"| phase | ms per step | share |");
         Console.WriteLine("|---|---|---|");

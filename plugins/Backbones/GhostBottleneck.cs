@@ -1,5 +1,5 @@
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Export;
+using NanoDet.Compute.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;

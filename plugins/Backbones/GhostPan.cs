@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Export;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;

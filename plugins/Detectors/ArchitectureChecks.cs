@@ -1,9 +1,9 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Detectors;
 

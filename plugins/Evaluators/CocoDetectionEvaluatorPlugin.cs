@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Evaluators;
 

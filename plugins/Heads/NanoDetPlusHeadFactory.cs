@@ -1,8 +1,8 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Heads;
 

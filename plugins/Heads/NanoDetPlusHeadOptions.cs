@@ -1,10 +1,10 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Heads;
 

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;

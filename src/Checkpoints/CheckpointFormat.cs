@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints;
 

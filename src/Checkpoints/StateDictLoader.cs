@@ -1,5 +1,5 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
 

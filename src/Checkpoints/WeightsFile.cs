@@ -1,7 +1,6 @@
+using NanoDet.Checkpoints.Safetensors;
 using TorchSharp;
 using static TorchSharp.torch;
-
-using NanoDet.Checkpoints.Safetensors;
 
 namespace NanoDet.Checkpoints;
 

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints;

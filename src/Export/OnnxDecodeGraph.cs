@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Export;
 

@@ -1,12 +1,12 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Onnx;
-using NanoDet.Compute.Runtime;
 using Google.Protobuf;
 using NanoDet.Abstractions.Export;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Compute.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Onnx;
 
 namespace NanoDet.Export;
 

@@ -1,8 +1,8 @@
-using NanoDet.Compute.Layers;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using NanoDet.Abstractions.Export;
+using NanoDet.Compute.Layers;
 using NanoDet.Inference.Onnx;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

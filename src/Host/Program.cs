@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
+using NanoDet.Compute.Runtime;
 using NanoDet.Host.Cli;
 
 // A oneDNN probe child (started by the probe below on a machine without a cached result): check and exit.

@@ -1,13 +1,13 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Checkpoints.Safetensors;
-using NanoDet.Compute.Runtime;
-using NanoDet.Compute.Kernels;
 using System.Globalization;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
 using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Compute.Kernels;
+using NanoDet.Compute.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

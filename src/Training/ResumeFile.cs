@@ -1,11 +1,11 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

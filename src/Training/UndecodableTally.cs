@@ -1,6 +1,6 @@
+using NanoDet.Abstractions.Data;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
-using NanoDet.Abstractions.Data;
 
 namespace NanoDet.Training;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Compute.Layers;
+using NanoDet.Inference.Errors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

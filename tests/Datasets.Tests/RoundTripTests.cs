@@ -1,11 +1,11 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Coco;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Xml;
 using NanoDet.Datasets.YoloPoints;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Tests;
 

@@ -1,7 +1,7 @@
-using NanoDet.Export;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using NanoDet.Abstractions.Export;
+using NanoDet.Export;
 using NanoDet.Inference.Onnx;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Compute.Layers;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

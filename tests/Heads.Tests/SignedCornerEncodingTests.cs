@@ -1,14 +1,14 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
 using NanoDet.Heads.PostProcess;
-using NanoDet.Inference.PostProcessing;
 using NanoDet.Heads.Tests.Training;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.PostProcessing;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests;

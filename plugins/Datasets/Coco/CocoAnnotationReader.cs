@@ -1,11 +1,11 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Text.Json;
 using NanoDet.Abstractions.Coco;
 using NanoDet.Abstractions.Data;
-using NanoDet.Inference.Pose;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Datasets.Coco;
 

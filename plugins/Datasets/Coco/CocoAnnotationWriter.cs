@@ -1,10 +1,10 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Compute.Runtime;
 using System.Text.Json;
 using NanoDet.Abstractions.Data;
-using NanoDet.Inference.Pose;
+using NanoDet.Compute.Runtime;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Datasets.Coco;
 

@@ -1,9 +1,9 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Common;
 

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Common;

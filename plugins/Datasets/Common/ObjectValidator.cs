@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Common;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using System.Runtime.ExceptionServices;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Datasets.Common;
 

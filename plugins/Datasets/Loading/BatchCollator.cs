@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Runtime.InteropServices;
 using NanoDet.Abstractions.Data;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 
 namespace NanoDet.Datasets.Loading;

@@ -1,9 +1,9 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Preprocessing;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Preprocessing;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Pipeline;

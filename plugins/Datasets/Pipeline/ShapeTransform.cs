@@ -1,7 +1,7 @@
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Preprocessing;
-using NanoDet.Abstractions.Geometry;
 
 namespace NanoDet.Datasets.Pipeline;
 

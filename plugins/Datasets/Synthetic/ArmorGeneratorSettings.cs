@@ -1,11 +1,11 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Datasets.Synthetic;
 

@@ -1,11 +1,11 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Coco;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Synthetic;

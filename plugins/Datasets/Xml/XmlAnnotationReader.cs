@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Xml;
 using System.Xml.Linq;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Xml;
 

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Xml;
 

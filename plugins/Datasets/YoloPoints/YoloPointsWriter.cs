@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Compute.Runtime;
 using System.Text;
 using NanoDet.Abstractions.Data;
+using NanoDet.Compute.Runtime;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.YoloPoints;
 

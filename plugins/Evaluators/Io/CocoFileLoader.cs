@@ -1,6 +1,3 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 using System.Text.Json;
 using NanoDet.Abstractions.Coco;
 using NanoDet.Abstractions.Data;
@@ -8,6 +5,9 @@ using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Evaluators.Coco;
 using NanoDet.Evaluators.Corners;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Evaluators.Io;
 

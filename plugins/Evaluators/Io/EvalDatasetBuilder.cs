@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Evaluators.Coco;
 using NanoDet.Evaluators.Corners;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Evaluators.Io;
 

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
 using System.Text;
 using System.Text.Json;
 using NanoDet.Abstractions.Coco;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Evaluators.Io;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Text.Json;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Pose;
 
 namespace NanoDet.Abstractions.Coco;

@@ -1,6 +1,6 @@
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using OpenCvSharp;
-using NanoDet.Inference.Errors;
 
 namespace NanoDet.Abstractions.Data;
 

@@ -1,7 +1,7 @@
+using NanoDet.Abstractions.Data;
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Abstractions.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Abstractions.Plugins;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Abstractions.Plugins;
 

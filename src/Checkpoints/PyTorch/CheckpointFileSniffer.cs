@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints.PyTorch;
 

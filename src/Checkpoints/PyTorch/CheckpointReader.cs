@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints.PyTorch;

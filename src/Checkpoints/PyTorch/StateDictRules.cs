@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Numerics;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints.PyTorch;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
+using NanoDet.Inference.Errors;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.IO.Compression;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints.PyTorch;

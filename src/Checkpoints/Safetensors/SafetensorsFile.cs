@@ -1,9 +1,8 @@
-using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;
-
 using NanoDet.Compute.Runtime;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints.Safetensors;
 

@@ -3,9 +3,9 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
-using NanoDet.Compute.Runtime;
 
 namespace NanoDet.Compute.Kernels;
 

@@ -1,4 +1,3 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +5,7 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Errors;
 using Serilog;
 using Serilog.Settings.Configuration;
 

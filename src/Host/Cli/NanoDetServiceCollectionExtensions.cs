@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Verbs;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Cli;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using System.Text.Json;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

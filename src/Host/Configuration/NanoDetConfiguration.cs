@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.Collections;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Configuration;
 

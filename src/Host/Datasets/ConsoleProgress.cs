@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Errors;
 using Spectre.Console;
 
 namespace NanoDet.Host.Datasets;

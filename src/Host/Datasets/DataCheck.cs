@@ -1,12 +1,12 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Collections.Concurrent;
 using System.Globalization;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Plugins;
-using OpenCvSharp;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using OpenCvSharp;
 using Spectre.Console;
 
 namespace NanoDet.Host.Datasets;

@@ -1,12 +1,12 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Model;
-using NanoDet.Host.Configuration;
 using NanoDet.Checkpoints;
+using NanoDet.Host.Configuration;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Export;

@@ -1,14 +1,14 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Export;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Onnx;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
+using NanoDet.Export;
 using NanoDet.Host.Inference;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Onnx;
 
 namespace NanoDet.Host.Export;
 

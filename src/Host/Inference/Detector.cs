@@ -1,11 +1,11 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Preprocessing;
-using NanoDet.Inference.Runtime;
 using System.Diagnostics;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Preprocessing;
+using NanoDet.Inference.Runtime;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Inference;

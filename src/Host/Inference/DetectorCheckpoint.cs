@@ -1,12 +1,12 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Host.Model;
 using NanoDet.Checkpoints;
+using NanoDet.Host.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

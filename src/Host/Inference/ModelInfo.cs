@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Inference;
 

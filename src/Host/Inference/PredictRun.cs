@@ -1,5 +1,3 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -7,6 +5,8 @@ using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 using Spectre.Console;
 

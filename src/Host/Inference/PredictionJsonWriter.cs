@@ -1,6 +1,6 @@
-using NanoDet.Compute.Runtime;
 using System.Text.Json;
 using NanoDet.Abstractions.Evaluation;
+using NanoDet.Compute.Runtime;
 
 namespace NanoDet.Host.Inference;
 

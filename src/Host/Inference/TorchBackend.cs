@@ -1,10 +1,10 @@
-using NanoDet.Inference.Errors;
+using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
 using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Runtime;
-using NanoDet.Compute.Runtime;
-using NanoDet.Compute.Layers;
-using NanoDet.Abstractions.Model;
 using TorchSharp;
 using static TorchSharp.torch;
 

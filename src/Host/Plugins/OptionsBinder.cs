@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Plugins;
 

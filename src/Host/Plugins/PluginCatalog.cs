@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Plugins;
 

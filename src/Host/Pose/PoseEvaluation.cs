@@ -1,9 +1,9 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Pose;
 
 namespace NanoDet.Host.Pose;

@@ -1,10 +1,10 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using NanoDet.Abstractions.Model;
-using NanoDet.Inference.Pose;
 using NanoDet.Host.Inference;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Pose;

@@ -1,10 +1,10 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Data;
-using NanoDet.Inference.Pose;
 using NanoDet.Host.Plugins;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Host.Pose;
 

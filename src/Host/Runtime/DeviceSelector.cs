@@ -1,10 +1,10 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;
-using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
+using NanoDet.Compute.Runtime;
 using NanoDet.Host.Plugins;
+using NanoDet.Inference.Errors;
 using TorchSharp;
 
 namespace NanoDet.Host.Runtime;

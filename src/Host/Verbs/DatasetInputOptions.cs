@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Host.Datasets;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Verbs;
 

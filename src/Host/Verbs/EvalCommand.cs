@@ -1,23 +1,23 @@
-using NanoDet.Training;
-using NanoDet.Inference.Geometry;
-using NanoDet.Export;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Export;
 using NanoDet.Host.Cli;
-using NanoDet.Training.Data;
-using NanoDet.Training.Validation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
-using Microsoft.Extensions.Logging;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Runtime;
+using NanoDet.Training;
+using NanoDet.Training.Data;
+using NanoDet.Training.Validation;
 
 namespace NanoDet.Host.Verbs;
 

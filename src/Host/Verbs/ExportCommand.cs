@@ -1,16 +1,16 @@
-using NanoDet.Export;
-using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Export;
 using NanoDet.Host.Cli;
-using NanoDet.Training.Data;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
+using NanoDet.Inference.Errors;
+using NanoDet.Training.Data;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Verbs;

@@ -1,10 +1,3 @@
-using NanoDet.Training;
-using NanoDet.Export;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Onnx;
-using NanoDet.Inference.Runtime;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -13,14 +6,21 @@ using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Export;
 using NanoDet.Host.Cli;
-using NanoDet.Training.Data;
-using NanoDet.Training.Validation;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Pose;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
+using NanoDet.Training;
+using NanoDet.Training.Data;
+using NanoDet.Training.Validation;
 
 namespace NanoDet.Host.Verbs;
 

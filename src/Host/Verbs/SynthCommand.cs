@@ -1,18 +1,18 @@
-using NanoDet.Training;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Datasets;
 using NanoDet.Host.Plugins;
 using NanoDet.Host.Runtime;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Training;
 using Spectre.Console;
 
 namespace NanoDet.Host.Verbs;

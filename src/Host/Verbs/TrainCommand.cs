@@ -1,4 +1,3 @@
-using NanoDet.Inference.Errors;
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
@@ -8,6 +7,7 @@ using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Runtime;
 using NanoDet.Host.Training;
+using NanoDet.Inference.Errors;
 using NanoDet.Training;
 using Spectre.Console;
 

@@ -1,5 +1,5 @@
-using NanoDet.Inference.Errors;
 using Google.Protobuf;
+using NanoDet.Inference.Errors;
 
 
 namespace NanoDet.Inference.Onnx;

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text.Json;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Inference.Onnx;
 
@@ -43,7 +43,11 @@ public sealed record OnnxModelInfo(HeadLayout Layout, IReadOnlyList<string> Clas
                 : throw new InputDataException($"{path}: metadata {key} has {values.Length} values, expected {count}");
         }
 
-        var strides = Doubles(OnnxMetadataKeys.Strides, Get(OnnxMetadataKeys.Strides).Split(',').Length).Select(s => (int)s).ToArray();
+        var strideText = Get(OnnxMetadataKeys.Strides);
+        var strides = strideText.Split(',').Select(t =>
+            int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v
+                : throw new InputDataException($"{path}: metadata {OnnxMetadataKeys.Strides} = '{strideText}' is not a list of positive integers")).ToArray();
         var encoding = Get(OnnxMetadataKeys.CornerEncoding) switch
         {
             "quadrant" => CornerEncoding.Quadrant,

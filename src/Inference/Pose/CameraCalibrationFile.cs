@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Inference.Pose;

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Globalization;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Inference.Pose;

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Configuration;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Inference.Pose;
 

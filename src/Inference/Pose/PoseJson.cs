@@ -1,7 +1,7 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using System.Globalization;
 using System.Text.Json;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Inference.Pose;

@@ -1,6 +1,6 @@
+using NanoDet.Inference.Detections;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 
 namespace NanoDet.Inference.PostProcessing;
 

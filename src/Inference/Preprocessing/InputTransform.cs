@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 
 namespace NanoDet.Inference.Preprocessing;

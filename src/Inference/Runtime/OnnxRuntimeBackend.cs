@@ -1,6 +1,6 @@
+using Microsoft.ML.OnnxRuntime;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Onnx;
-using Microsoft.ML.OnnxRuntime;
 
 namespace NanoDet.Inference.Runtime;
 

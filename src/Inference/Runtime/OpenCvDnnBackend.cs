@@ -1,6 +1,6 @@
+using System.Runtime.InteropServices;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Onnx;
-using System.Runtime.InteropServices;
 using OpenCvSharp;
 using OpenCvSharp.Dnn;
 

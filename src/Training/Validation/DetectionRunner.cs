@@ -1,12 +1,12 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Runtime;
-using NanoDet.Compute.Runtime;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
-using NanoDet.Compute.Layers;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints.Tests.PyTorch;
 

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
 using System.Numerics;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints.PyTorch.Pickle;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Checkpoints.Tests.PyTorch;
 

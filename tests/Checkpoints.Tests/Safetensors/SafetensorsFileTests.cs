@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Checkpoints.Safetensors;
 using System.Buffers.Binary;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints.Tests.Safetensors;

@@ -1,5 +1,5 @@
-using NanoDet.Compute.Runtime;
 using NanoDet.Compute.Kernels;
+using NanoDet.Compute.Runtime;
 
 namespace NanoDet.Compute.Tests.Kernels;
 

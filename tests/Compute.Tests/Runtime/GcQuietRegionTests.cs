@@ -1,6 +1,6 @@
-using NanoDet.Compute.Runtime;
 using System.Diagnostics;
 using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
 using static TorchSharp.torch;
 
 namespace NanoDet.Compute.Tests.Runtime;

@@ -1,11 +1,11 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Loading;
 using NanoDet.Datasets.Pipeline;
 using NanoDet.Datasets.Xml;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Tests.BadInput;

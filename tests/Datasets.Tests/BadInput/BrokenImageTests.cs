@@ -1,5 +1,3 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
@@ -8,6 +6,8 @@ using NanoDet.Datasets.Loading;
 using NanoDet.Datasets.Pipeline;
 using NanoDet.Datasets.Xml;
 using NanoDet.Datasets.YoloPoints;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Tests.BadInput;

@@ -1,6 +1,6 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Datasets.Tests;
 

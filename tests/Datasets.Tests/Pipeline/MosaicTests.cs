@@ -1,10 +1,10 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Loading;
 using NanoDet.Datasets.Pipeline;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Tests;

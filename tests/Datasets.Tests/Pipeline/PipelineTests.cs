@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Data;
 using NanoDet.Datasets.Pipeline;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Tests;

@@ -1,10 +1,10 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
-using NanoDet.Inference.Pose;
 using NanoDet.Datasets.Coco;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Synthetic;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Pose;
 
 namespace NanoDet.Datasets.Tests.Pose;
 

@@ -1,9 +1,9 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Synthetic;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using OpenCvSharp;
 
 namespace NanoDet.Datasets.Tests;

@@ -1,10 +1,10 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Xml;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Datasets.Tests;
 

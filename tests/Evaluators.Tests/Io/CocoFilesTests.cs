@@ -1,10 +1,10 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Evaluators.Tests;
 

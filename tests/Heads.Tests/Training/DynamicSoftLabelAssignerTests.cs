@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests.Training;

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Heads.Geometry;
 using NanoDet.Heads.Losses;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests.Training;

@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests.Training;

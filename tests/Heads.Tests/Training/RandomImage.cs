@@ -1,6 +1,6 @@
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Inference.Errors;
 using NanoDet.Inference.Geometry;
-using NanoDet.Abstractions.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Heads.Tests.Training;

@@ -1,5 +1,5 @@
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 using Xunit.Abstractions;
 
 namespace NanoDet.Host.Tests.BadInput;

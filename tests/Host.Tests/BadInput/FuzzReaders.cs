@@ -1,20 +1,20 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Runtime;
-using NanoDet.Checkpoints.Safetensors;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Datasets.Coco;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Xml;
 using NanoDet.Datasets.YoloPoints;
 using NanoDet.Host.Cli;
 using NanoDet.Host.Configuration;
-using NanoDet.Inference.Onnx;
 using NanoDet.Host.Inference;
-using NanoDet.Checkpoints;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
 using OpenCvSharp;
 
 namespace NanoDet.Host.Tests.BadInput;

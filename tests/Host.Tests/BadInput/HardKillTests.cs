@@ -1,8 +1,8 @@
-using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Host.Tests.Training;
 using NanoDet.Training;
-using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.BadInput;
 

@@ -1,13 +1,13 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Abstractions.Geometry;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Data;
+using NanoDet.Abstractions.Geometry;
 using NanoDet.Datasets.Common;
 using NanoDet.Datasets.Pipeline;
 using NanoDet.Host.Datasets;
 using NanoDet.Host.Runtime;
 using NanoDet.Host.Tests.Cli;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using Serilog.Events;
 using Serilog.Parsing;
 using Spectre.Console;

@@ -1,5 +1,5 @@
-using NanoDet.Compute.Runtime;
 using System.Diagnostics;
+using NanoDet.Compute.Runtime;
 
 namespace NanoDet.Host.Tests.Cli;
 

@@ -1,8 +1,8 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Detectors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Detectors;
 using NanoDet.Host.Configuration;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Tests.Configuration;
 

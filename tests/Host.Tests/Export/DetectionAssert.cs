@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 
 namespace NanoDet.Host.Tests.Export;
 

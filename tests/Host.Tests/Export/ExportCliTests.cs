@@ -1,11 +1,11 @@
-using NanoDet.Inference.Onnx;
-using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Cli;
 using NanoDet.Host.Tests.Inference;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Checkpoints;
+using NanoDet.Inference.Onnx;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Export;

@@ -1,15 +1,15 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Export;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Onnx;
-using NanoDet.Inference.Runtime;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
+using NanoDet.Export;
 using NanoDet.Heads.PostProcess;
-using NanoDet.Inference.PostProcessing;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.PostProcessing;
+using NanoDet.Inference.Runtime;
 using Xunit.Abstractions;
 
 namespace NanoDet.Host.Tests.Export;

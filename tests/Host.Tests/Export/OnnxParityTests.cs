@@ -1,12 +1,12 @@
-using NanoDet.Export;
-using NanoDet.Inference.Onnx;
-using NanoDet.Inference.Runtime;
-using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Export;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Checkpoints;
+using NanoDet.Inference.Onnx;
+using NanoDet.Inference.Runtime;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

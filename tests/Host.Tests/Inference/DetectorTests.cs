@@ -1,15 +1,15 @@
-using NanoDet.Export;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Runtime;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Export;
 using NanoDet.Heads.PostProcess;
-using NanoDet.Inference.PostProcessing;
 using NanoDet.Host.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Export;
 using NanoDet.Host.Tests.Model;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Inference.PostProcessing;
+using NanoDet.Inference.Runtime;
 
 namespace NanoDet.Host.Tests.Inference;
 

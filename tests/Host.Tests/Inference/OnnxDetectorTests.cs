@@ -1,13 +1,13 @@
-using NanoDet.Export;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Export;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Tests.Cli;
 using NanoDet.Host.Tests.Export;
 using NanoDet.Host.Tests.Model;
 using NanoDet.Inference;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Onnx;
 using NanoDet.Inference.PostProcessing;
 using NanoDet.Inference.Runtime;

@@ -1,14 +1,14 @@
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Errors;
-using NanoDet.Detectors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Checkpoints;
+using NanoDet.Detectors;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Model;
-using NanoDet.Checkpoints;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using TorchSharp;
 using static TorchSharp.torch;
 

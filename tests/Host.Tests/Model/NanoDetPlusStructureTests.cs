@@ -1,6 +1,6 @@
+using NanoDet.Checkpoints;
 using NanoDet.Detectors;
 using NanoDet.Host.Model;
-using NanoDet.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 

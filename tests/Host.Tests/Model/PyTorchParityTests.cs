@@ -1,8 +1,8 @@
-using NanoDet.Detectors;
-using NanoDet.Checkpoints.Safetensors;
 using System.Text.Json;
-using NanoDet.Host.Model;
 using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Detectors;
+using NanoDet.Host.Model;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Model;

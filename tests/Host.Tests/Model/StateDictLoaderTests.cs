@@ -1,10 +1,10 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Detectors;
-using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
+using NanoDet.Detectors;
 using NanoDet.Host.Model;
 using NanoDet.Host.Tests.Model;
-using NanoDet.Checkpoints;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Model;

@@ -1,7 +1,7 @@
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using NanoDet.Abstractions.Plugins;
 using NanoDet.Host.Plugins;
+using NanoDet.Inference.Errors;
 
 namespace NanoDet.Host.Tests.Plugins;
 

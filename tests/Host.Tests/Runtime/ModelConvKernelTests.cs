@@ -1,11 +1,11 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
 using NanoDet.Abstractions.Model;
 using NanoDet.Compute.Kernels;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Model;
 using NanoDet.Host.Tests.Model;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using static TorchSharp.torch;
 
 namespace NanoDet.Host.Tests.Runtime;

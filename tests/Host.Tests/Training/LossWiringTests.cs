@@ -1,6 +1,3 @@
-using NanoDet.Inference.Detections;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Errors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,6 +7,9 @@ using NanoDet.Heads.Assigners;
 using NanoDet.Heads.Losses;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Plugins;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Training;
 using static TorchSharp.torch;
 

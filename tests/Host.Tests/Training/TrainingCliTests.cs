@@ -1,9 +1,9 @@
-using NanoDet.Checkpoints.Safetensors;
 using System.Diagnostics;
 using System.Text.Json;
+using NanoDet.Checkpoints;
+using NanoDet.Checkpoints.Safetensors;
 using NanoDet.Host.Tests.Cli;
 using NanoDet.Training;
-using NanoDet.Checkpoints;
 
 namespace NanoDet.Host.Tests.Training;
 

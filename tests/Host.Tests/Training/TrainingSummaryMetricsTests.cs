@@ -1,12 +1,12 @@
-using NanoDet.Inference.Errors;
-using NanoDet.Inference.Geometry;
-using NanoDet.Inference.Detections;
 using NanoDet.Abstractions.Data;
 using NanoDet.Abstractions.Evaluation;
 using NanoDet.Abstractions.Model;
 using NanoDet.Evaluators;
-using NanoDet.Training;
 using NanoDet.Host.Training;
+using NanoDet.Inference.Detections;
+using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
+using NanoDet.Training;
 
 namespace NanoDet.Host.Tests.Training;
 

@@ -1,5 +1,5 @@
-using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Errors;
+using NanoDet.Inference.Geometry;
 using NanoDet.Inference.Pose;
 using OpenCvSharp;
 

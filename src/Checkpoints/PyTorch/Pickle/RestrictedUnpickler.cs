@@ -1,9 +1,9 @@
-using NanoDet.Inference.Errors;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Numerics;
 using System.Text;
 using NanoDet.Abstractions.Plugins;
+using NanoDet.Inference.Errors;
 using static TorchSharp.torch;
 
 namespace NanoDet.Checkpoints.PyTorch.Pickle;
