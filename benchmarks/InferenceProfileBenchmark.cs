@@ -5,6 +5,7 @@ using NanoDet.Compute.Kernels;
 using NanoDet.Compute.Layers;
 using NanoDet.Compute.Runtime;
 using NanoDet.Detectors;
+using NanoDet.Export;
 using NanoDet.Host.Configuration;
 using NanoDet.Host.Inference;
 using NanoDet.Host.Model;
@@ -20,7 +21,7 @@ namespace NanoDet.Benchmarks;
 
 /// <summary>
 /// Where the batch-1 TorchSharp inference time goes: the whole backend call, the GC region it enters, the model's
-/// forward under no_grad and inference_mode, the three parts of the network (backbone, neck, head) on their own, the
+/// forward under no_grad and inference_mode, the same forward compiled into one TorchScript function, the three parts of the network (backbone, neck, head) on their own, the
 /// same forward with autograd on (every layer unfused, as before the inference shortcuts), and the convolutions alone
 /// (every call shape one forward runs, counted by the selector, timed with its chosen kernel on random data). Default
 /// profile and nanodet-plus-m 1.0x four-point at 320×320 (docs/kernels.md, "Inference at batch 1").
@@ -29,7 +30,7 @@ public sealed class InferenceProfileBenchmark : IBenchmark
 {
     public string Name => "infer-profile";
 
-    public string Description => "batch-1 TorchSharp inference broken down (GC region, copies, forward, backbone/neck/head, unfused, convolutions) [runs] [threads] [key=value config overrides]";
+    public string Description => "batch-1 TorchSharp inference broken down (GC region, copies, forward, compiled forward, backbone/neck/head, unfused, convolutions) [runs] [threads] [key=value config overrides]";
 
     public int Run(IReadOnlyList<string> args)
     {
@@ -57,7 +58,7 @@ public sealed class InferenceProfileBenchmark : IBenchmark
             var plus = (NanoDetPlus)model;
             using var x = randn([1, 3, size, size], generator: new Generator(1));
             var input = x.data<float>().ToArray();
-            using var backend = new TorchBackend(model, CPU);
+            using var backend = new TorchBackend(model, CPU, compiled: false);
             void Row(string what, Action action)
             {
                 var t = Measure.Time(action, warmup: 5, runs: runs);
@@ -81,7 +82,7 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                 withRegion.Add(a);
                 withoutRegion.Add(b);
             }
-            foreach (var (what, list) in new[] { ("TorchBackend.Run (GC region, input, forward, output copy)", withRegion), ("the same without the GC region", withoutRegion) })
+            foreach (var (what, list) in new[] { ("TorchBackend.Run module by module (GC region, input, forward, output copy)", withRegion), ("the same without the GC region", withoutRegion) })
             {
                 var sorted = list.Order().ToArray();
                 Console.WriteLine($"| {name} | {what} | {sorted[sorted.Length / 2]:F2} ms | {sorted[0]:F2} ms | {sorted[^1]:F2} ms |");
@@ -99,6 +100,15 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                 using var _ = inference_mode();
                 model.forward(x);
             });
+            using (var plan = TorchScriptPlan.Build(model, x, ConvKernelSelector.Shared))
+            {
+                Row("the same forward compiled into one TorchScript function (the torch backend's default)", () =>
+                {
+                    using var scope = NewDisposeScope();
+                    using var _ = no_grad();
+                    plan.Run(x);
+                });
+            }
             // The parts alone see what they see inside the detector's inference forward: a channels-last input.
             using var xl = MemoryLayout.ToChannelsLast(x);
             Tensor[] feats, pan;

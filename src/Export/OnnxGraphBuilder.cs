@@ -14,7 +14,7 @@ namespace NanoDet.Export;
 /// folds BatchNorm into convolutions and counts convolution multiply-accumulates (NanoDet's FLOPs convention, docs/reference.md#reference-figures:
 /// conv MACs only, FLOPs = 2 × MACs). <see cref="Build"/> produces the <see cref="ModelProto"/>.
 /// </summary>
-internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
+internal sealed class OnnxGraphBuilder : ModuleGraphBuilder
 {
     private readonly List<NodeProto> _nodes = [];
     private readonly List<TensorProto> _initializers = [];
@@ -33,7 +33,7 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         _dynamicBatch = dynamicBatch;
     }
 
-    public int Opset { get; }
+    public override int Opset { get; }
 
     /// <summary>Convolution multiply-accumulates for one image (batch 1).</summary>
     public long ConvMacs { get; private set; }
@@ -44,7 +44,7 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
     /// <summary>Op types used so far, sorted.</summary>
     public IReadOnlyList<string> OpTypes => _nodes.Select(n => n.OpType).Distinct().Order(StringComparer.Ordinal).ToList();
 
-    public IDisposable Scope(string name)
+    public override IDisposable Scope(string name)
     {
         _scope.Add(name);
         return new ScopeExit(_scope);
@@ -91,97 +91,29 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         return model;
     }
 
-    public OnnxValue Module(nn.Module module, OnnxValue input)
-    {
-        switch (module)
-        {
-            case IOnnxExportable exportable:
-                var outputs = exportable.ExportOnnx(this, [input]);
-                if (outputs.Count != 1)
-                    throw new NotSupportedException($"{module.GetType().Name} returned {outputs.Count} ONNX outputs where one was expected");
-                return outputs[0];
-            case Sequential sequential:
-                return SequentialChain(sequential, input);
-            case AdaptiveConv2d conv:
-                return Conv(input, conv);
-            case Conv2d torchConv:
-                return Conv(input, torchConv);
-            case BatchNorm2d bn:
-                return StandaloneBatchNorm(input, bn);
-            case MaxPool2d pool:
-                return MaxPool(input, pool);
-            default:
-                if (IsActivation(module)) return Activation(input, module);
-                throw new NotSupportedException(
-                    $"{module.GetType().FullName} cannot be exported to ONNX: implement {nameof(IOnnxExportable)} on it");
-        }
-    }
-
-    public IReadOnlyList<OnnxValue> Module(nn.Module module, IReadOnlyList<OnnxValue> inputs)
-    {
-        if (module is IOnnxExportable exportable) return exportable.ExportOnnx(this, inputs);
-        if (inputs.Count == 1) return [Module(module, inputs[0])];
-        throw new NotSupportedException(
-            $"{module.GetType().FullName} cannot be exported to ONNX: implement {nameof(IOnnxExportable)} on it");
-    }
-
-    /// <summary>Children in order; a convolution directly followed by a BatchNorm2d becomes one folded Conv.</summary>
-    private OnnxValue SequentialChain(Sequential sequential, OnnxValue x)
-    {
-        var children = sequential.named_children().ToList();
-        for (int i = 0; i < children.Count; i++)
-        {
-            var (name, child) = children[i];
-            using var _ = Scope(name);
-            if (child is AdaptiveConv2d or Conv2d && i + 1 < children.Count && children[i + 1].module is BatchNorm2d bn)
-            {
-                x = child is AdaptiveConv2d conv ? Conv(x, conv, bn) : Conv(x, (Conv2d)child, bn);
-                i++;
-            }
-            else
-            {
-                x = Module(child, x);
-            }
-        }
-        return x;
-    }
-
-    public OnnxValue Conv(OnnxValue x, nn.Module conv, BatchNorm2d? batchNorm = null) => conv switch
-    {
-        AdaptiveConv2d adaptive => Conv(x, adaptive, batchNorm),
-        Conv2d plain => Conv(x, plain, batchNorm),
-        _ => throw new NotSupportedException($"{conv.GetType().Name} is not a convolution the ONNX writer knows"),
-    };
-
-    private OnnxValue Conv(OnnxValue x, AdaptiveConv2d conv, BatchNorm2d? batchNorm)
-    {
-        var g = conv.Geometry;
-        return Conv(x, conv.weight, conv.bias, [g.KernelH, g.KernelW], [g.StrideH, g.StrideW], [g.PadH, g.PadW],
-            [g.DilationH, g.DilationW], g.Groups, batchNorm);
-    }
-
-    private OnnxValue Conv(OnnxValue x, Conv2d conv, BatchNorm2d? batchNorm)
-    {
-        if (conv.padding_mode != TorchSharp.PaddingModes.Zeros)
-            throw new NotSupportedException($"Conv2d with padding mode {conv.padding_mode} cannot be exported (only zeros)");
-        if (conv.padding is null)
-            throw new NotSupportedException("Conv2d with string padding ('same'/'valid') cannot be exported; give explicit padding");
-        return Conv(x, conv.weight, conv.bias, conv.kernel_size, conv.stride, conv.padding, conv.dilation, conv.groups, batchNorm);
-    }
-
-    private OnnxValue Conv(OnnxValue x, Tensor convWeight, Tensor? convBias, long[] k, long[] s, long[] p, long[] d, long groups,
-        BatchNorm2d? batchNorm)
+    protected override OnnxValue Conv(OnnxValue x, Tensor convWeight, Tensor? convBias, long[] k, long[] s, long[] p, long[] d,
+        long groups, BatchNorm2d? batchNorm)
     {
         if (x.Rank != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
         long cout = convWeight.shape[0], cin = convWeight.shape[1] * groups;
         if (x.Shape[1] != cin) throw new ArgumentException($"Conv expects {cin} input channels, got {x}");
 
-        var weight = Floats(convWeight);
-        var bias = convBias is { } b ? Floats(b) : new float[cout];
-        if (batchNorm is not null) Fold(weight, bias, batchNorm, cout);
+        float[] weight, bias;
+        if (batchNorm is null)
+        {
+            weight = Floats(convWeight);
+            bias = convBias is { } b ? Floats(b) : new float[cout];
+        }
+        else
+        {
+            var (fw, fb) = FoldedBatchNorm(convWeight, convBias, batchNorm);
+            using (fw)
+            using (fb)
+                (weight, bias) = (Floats(fw), Floats(fb));
+        }
 
-        long oh = (x.Shape[2] + 2 * p[0] - d[0] * (k[0] - 1) - 1) / s[0] + 1;
-        long ow = (x.Shape[3] + 2 * p[1] - d[1] * (k[1] - 1) - 1) / s[1] + 1;
+        long oh = ConvOut(x.Shape[2], k[0], s[0], p[0], d[0]);
+        long ow = ConvOut(x.Shape[3], k[1], s[1], p[1], d[1]);
         long perOutput = cin / groups * k[0] * k[1];
         ConvMacs += cout * oh * ow * perOutput;
         ConvWeights += weight.Length;
@@ -192,64 +124,29 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
             ("kernel_shape", k), ("strides", s), ("pads", new[] { p[0], p[1], p[0], p[1] }), ("dilations", d), ("group", groups));
     }
 
-    /// <summary>W' = W·γ/√(σ²+ε) per output channel; b' = (b − μ)·γ/√(σ²+ε) + β (double precision, then float32).</summary>
-    private static void Fold(float[] weight, float[] bias, BatchNorm2d bn, long cout)
-    {
-        if (bn.running_mean is null || bn.running_var is null)
-            throw new NotSupportedException("BatchNorm2d without running statistics cannot be folded");
-        var mean = Floats(bn.running_mean);
-        var variance = Floats(bn.running_var);
-        var gamma = bn.weight is { } g ? Floats(g) : Enumerable.Repeat(1f, (int)cout).ToArray();
-        var beta = bn.bias is { } bt ? Floats(bt) : new float[cout];
-        if (mean.Length != cout) throw new ArgumentException($"BatchNorm2d has {mean.Length} channels, the conv {cout}");
-        int per = weight.Length / (int)cout;
-        for (int o = 0; o < cout; o++)
-        {
-            double scale = gamma[o] / Math.Sqrt(variance[o] + bn.eps);
-            for (int i = 0; i < per; i++) weight[o * per + i] = (float)(weight[o * per + i] * scale);
-            bias[o] = (float)((bias[o] - mean[o]) * scale + beta[o]);
-        }
-    }
-
     /// <summary>A BatchNorm2d with no conv before it: x·scale + shift with [C, 1, 1] constants.</summary>
-    private OnnxValue StandaloneBatchNorm(OnnxValue x, BatchNorm2d bn)
+    protected override OnnxValue StandaloneBatchNorm(OnnxValue x, BatchNorm2d bn)
     {
         long c = x.Shape[1];
-        var weight = Enumerable.Repeat(1f, (int)c).ToArray();
-        var bias = new float[c];
-        Fold(weight, bias, bn, c);
+        var (w, b) = StandaloneBatchNormAffine(bn, c);
+        float[] weight, bias;
+        using (w)
+        using (b)
+            (weight, bias) = (Floats(w), Floats(b));
         var scaled = Binary("Mul", x, Constant("bn_scale", weight, [c, 1, 1]));
         return Binary("Add", scaled, Constant("bn_shift", bias, [c, 1, 1]));
     }
 
-    private OnnxValue MaxPool(OnnxValue x, MaxPool2d pool)
+    protected override OnnxValue MaxPool(OnnxValue x, MaxPool2d pool, long[] k, long[] s, long[] p, long[] shape)
     {
-        long[] k = Pair(pool.kernel_size), s = Pair(pool.stride ?? pool.kernel_size), p = Pair(pool.padding ?? [0]);
-        long[] d = Pair(pool.dilation ?? [1]);
-        if (d[0] != 1 || d[1] != 1) throw new NotSupportedException("MaxPool2d with dilation cannot be exported");
-        long oh = Pooled(x.Shape[2], k[0], s[0], p[0], pool.ceil_mode);
-        long ow = Pooled(x.Shape[3], k[1], s[1], p[1], pool.ceil_mode);
         // ceil_mode only when set: OpenCV's importer rejects the attribute even at its default 0.
         (string, object)[] attributes = pool.ceil_mode
             ? [("kernel_shape", k), ("strides", s), ("pads", new[] { p[0], p[1], p[0], p[1] }), ("ceil_mode", 1L)]
             : [("kernel_shape", k), ("strides", s), ("pads", new[] { p[0], p[1], p[0], p[1] })];
-        return Node("MaxPool", [x], [x.Shape[0], x.Shape[1], oh, ow], attributes);
+        return Node("MaxPool", [x], shape, attributes);
     }
 
-    private static long Pooled(long n, long k, long s, long p, bool ceil)
-    {
-        long span = n + 2 * p - k;
-        long o = (ceil ? (span + s - 1) / s : span / s) + 1;
-        if (ceil && (o - 1) * s >= n + p) o--;
-        return o;
-    }
-
-    private static long[] Pair(long[] v) => v.Length == 1 ? [v[0], v[0]] : v;
-
-    private static bool IsActivation(nn.Module m) =>
-        m is ReLU or LeakyReLU or ReLU6 or SiLU or Hardswish or ELU or SELU or GELU or PReLU or TorchSharp.Modules.Sigmoid or Identity;
-
-    public OnnxValue Activation(OnnxValue x, nn.Module? activation)
+    public override OnnxValue Activation(OnnxValue x, nn.Module? activation)
     {
         switch (activation)
         {
@@ -289,62 +186,38 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         }
     }
 
-    public OnnxValue Binary(string opType, OnnxValue a, OnnxValue b)
+    public override OnnxValue Binary(string opType, OnnxValue a, OnnxValue b)
     {
         if (opType is not ("Add" or "Sub" or "Mul" or "Div" or "Min" or "Max"))
             throw new ArgumentException($"'{opType}' is not an elementwise binary op", nameof(opType));
         return Node(opType, [a, b], Broadcast(a.Shape, b.Shape));
     }
 
-    private static long[] Broadcast(long[] a, long[] b)
+    public override OnnxValue Concat(IReadOnlyList<OnnxValue> inputs, int axis)
     {
-        int rank = Math.Max(a.Length, b.Length);
-        var r = new long[rank];
-        for (int i = 0; i < rank; i++)
-        {
-            long x = i - (rank - a.Length) >= 0 ? a[i - (rank - a.Length)] : 1;
-            long y = i - (rank - b.Length) >= 0 ? b[i - (rank - b.Length)] : 1;
-            if (x != y && x != 1 && y != 1) throw new ArgumentException($"shapes [{string.Join(", ", a)}] and [{string.Join(", ", b)}] do not broadcast");
-            r[i] = Math.Max(x, y);
-        }
-        return r;
+        return Node("Concat", inputs, ConcatShape(inputs, axis), ("axis", (long)axis));
     }
 
-    public OnnxValue Concat(IReadOnlyList<OnnxValue> inputs, int axis)
+    public override OnnxValue Slice(OnnxValue x, int axis, long start, long end)
     {
-        var shape = (long[])inputs[0].Shape.Clone();
-        shape[axis] = inputs.Sum(v => v.Shape[axis]);
-        foreach (var v in inputs)
-            for (int i = 0; i < shape.Length; i++)
-                if (i != axis && v.Shape[i] != shape[i]) throw new ArgumentException($"Concat on axis {axis}: {v} does not match {inputs[0]}");
-        return Node("Concat", inputs, shape, ("axis", (long)axis));
-    }
-
-    public OnnxValue Slice(OnnxValue x, int axis, long start, long end)
-    {
-        if (start < 0 || end > x.Shape[axis] || start >= end) throw new ArgumentOutOfRangeException(nameof(start), $"slice [{start}, {end}) of {x} on axis {axis}");
-        var shape = (long[])x.Shape.Clone();
-        shape[axis] = end - start;
+        var shape = SliceShape(x, axis, start, end);
         return Node("Slice", [x, Int64s("starts", [start]), Int64s("ends", [end]), Int64s("axes", [axis])], shape);
     }
 
-    public OnnxValue Reshape(OnnxValue x, params long[] shape)
+    public override OnnxValue Reshape(OnnxValue x, params long[] shape)
     {
-        if (shape[0] != x.Shape[0]) throw new ArgumentException($"Reshape must keep the batch dimension: {x} → [{string.Join(", ", shape)}]");
-        if (shape.Aggregate(1L, (a, v) => a * v) != x.Shape.Aggregate(1L, (a, v) => a * v))
-            throw new ArgumentException($"Reshape {x} → [{string.Join(", ", shape)}] changes the element count");
+        CheckReshape(x, shape);
         var written = (long[])shape.Clone();
         written[0] = 0; // copy: the batch stays whatever the input has
         return Node("Reshape", [x, Int64s("shape", written)], shape);
     }
 
-    public OnnxValue Transpose(OnnxValue x, params int[] perm)
+    public override OnnxValue Transpose(OnnxValue x, params int[] perm)
     {
-        if (perm.Length != x.Rank || perm[0] != 0) throw new ArgumentException($"Transpose of {x} needs a full permutation keeping axis 0 first");
-        return Node("Transpose", [x], perm.Select(i => x.Shape[i]).ToArray(), ("perm", perm.Select(i => (long)i).ToArray()));
+        return Node("Transpose", [x], TransposeShape(x, perm), ("perm", perm.Select(i => (long)i).ToArray()));
     }
 
-    public OnnxValue Upsample(OnnxValue x, int scale, bool bilinear, bool alignCorners)
+    public override OnnxValue Upsample(OnnxValue x, int scale, bool bilinear, bool alignCorners)
     {
         long[] shape = [x.Shape[0], x.Shape[1], x.Shape[2] * scale, x.Shape[3] * scale];
         var roi = Constant("roi", [], [0]);
@@ -356,18 +229,16 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
                 ("coordinate_transformation_mode", "asymmetric"), ("nearest_mode", "floor"));
     }
 
-    public OnnxValue Sigmoid(OnnxValue x) => Node("Sigmoid", [x], x.Shape);
+    public override OnnxValue Sigmoid(OnnxValue x) => Node("Sigmoid", [x], x.Shape);
 
-    public OnnxValue SoftmaxLastAxis(OnnxValue x) => Node("Softmax", [x], x.Shape, ("axis", (long)(x.Rank - 1)));
+    public override OnnxValue SoftmaxLastAxis(OnnxValue x) => Node("Softmax", [x], x.Shape, ("axis", (long)(x.Rank - 1)));
 
-    public OnnxValue MatMul(OnnxValue a, OnnxValue b)
+    public override OnnxValue MatMul(OnnxValue a, OnnxValue b)
     {
-        if (a.Rank < 2 || b.Rank < 2 || a.Shape[^1] != b.Shape[^2]) throw new ArgumentException($"MatMul {a} × {b}: inner dimensions differ");
-        var batch = Broadcast(a.Shape[..^2], b.Shape[..^2]);
-        return Node("MatMul", [a, b], [.. batch, a.Shape[^2], b.Shape[^1]]);
+        return Node("MatMul", [a, b], MatMulShape(a, b));
     }
 
-    public OnnxValue Constant(string name, float[] values, long[] shape)
+    public override OnnxValue Constant(string name, float[] values, long[] shape)
     {
         if (shape.Aggregate(1L, (a, v) => a * v) != values.Length)
             throw new ArgumentException($"constant '{name}': {values.Length} values for shape [{string.Join(", ", shape)}]");
@@ -389,7 +260,7 @@ internal sealed class OnnxGraphBuilder : IOnnxGraphBuilder
         return new OnnxValue(unique, [values.Length]);
     }
 
-    public OnnxValue Op(string opType, IReadOnlyList<OnnxValue> inputs, long[] outputShape, IReadOnlyDictionary<string, object>? attributes = null) =>
+    public override OnnxValue Op(string opType, IReadOnlyList<OnnxValue> inputs, long[] outputShape, IReadOnlyDictionary<string, object>? attributes = null) =>
         Node(opType, inputs, outputShape, attributes?.Select(kv => (kv.Key, kv.Value)).ToArray() ?? []);
 
     private OnnxValue Node(string opType, IReadOnlyList<OnnxValue> inputs, long[] shape, params (string Name, object Value)[] attributes)

@@ -17,6 +17,8 @@ public sealed class ConvKernelCache
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A rejected candidate's error can be infinite (NaN output) or NaN (it threw); both are recorded as such.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     private readonly object _gate = new();

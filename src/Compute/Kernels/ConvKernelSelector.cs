@@ -33,7 +33,7 @@ public sealed class ConvKernelSelector
     public const string ModeVariable = "NANODET_CONV_KERNELS";
 
     /// <summary>Bumped whenever a kernel's code changes, so cached choices are re-measured.</summary>
-    public const string KernelSetVersion = "2";
+    public const string KernelSetVersion = "3";
 
     private static readonly Lazy<ConvKernelSelector> SharedInstance = new(CreateShared);
 
@@ -61,10 +61,13 @@ public sealed class ConvKernelSelector
     /// <summary>The selector every <see cref="AdaptiveConv2d"/> uses.</summary>
     public static ConvKernelSelector Shared => SharedInstance.Value;
 
-    /// <summary>The built-in kernels: libtorch, 1×1 GEMM (two layouts), unfold + GEMM, shifted GEMMs, depthwise shifted MACs.</summary>
+    /// <summary>
+    /// The built-in kernels: libtorch, oneDNN called directly, 1×1 GEMM (two layouts), unfold + GEMM, shifted GEMMs,
+    /// depthwise shifted MACs.
+    /// </summary>
     public static IReadOnlyList<IConvKernel> BuiltInKernels() =>
         [
-            new LibtorchConvKernel(), new PointwiseGemmKernel(), new BatchedGemmKernel(), new UnfoldGemmKernel(),
+            new LibtorchConvKernel(), new OneDnnDirectKernel(), new PointwiseGemmKernel(), new BatchedGemmKernel(), new UnfoldGemmKernel(),
             new ShiftedGemmKernel(), new DepthwiseShiftKernel(),
         ];
 
@@ -169,6 +172,13 @@ public sealed class ConvKernelSelector
             _inUse[call] = (kernel, choice, new StrongBox<long>(1));
             return kernel;
         }
+    }
+
+    /// <summary>The choice behind <see cref="KernelFor"/> for a call (made now when the call is new).</summary>
+    public ConvKernelChoice ChoiceFor(ConvCall call)
+    {
+        KernelFor(call);
+        return _inUse[call].Choice;
     }
 
     /// <summary>Checks every supporting kernel against float64 on the call's shape and times the exact ones.</summary>

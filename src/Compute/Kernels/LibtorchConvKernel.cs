@@ -7,7 +7,7 @@ namespace NanoDet.Compute.Kernels;
 /// libtorch's native kernels where oneDNN does not take the shape, cuDNN on a GPU. Today's behaviour, and the only
 /// kernel off the CPU.
 /// </summary>
-internal sealed class LibtorchConvKernel : IConvKernel
+internal sealed class LibtorchConvKernel : IScriptedConvKernel
 {
     public const string KernelName = "libtorch";
 
@@ -17,4 +17,7 @@ internal sealed class LibtorchConvKernel : IConvKernel
 
     public Tensor Forward(Tensor x, Tensor weight, Tensor? bias, in ConvGeometry g) =>
         nn.functional.conv2d(x, weight, bias, [g.StrideH, g.StrideW], [g.PadH, g.PadW], [g.DilationH, g.DilationW], g.Groups);
+
+    public string Script(string x, string weight, string? bias, long[] inputShape, in ConvGeometry g) =>
+        $"torch.conv2d({x}, {weight}, {bias ?? "None"}, [{g.StrideH}, {g.StrideW}], [{g.PadH}, {g.PadW}], [{g.DilationH}, {g.DilationW}], {g.Groups})";
 }

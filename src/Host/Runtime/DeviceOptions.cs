@@ -41,6 +41,14 @@ internal sealed class DeviceOptions
     [System.ComponentModel.DataAnnotations.AllowedValues("auto", "libtorch")]
     public string ConvKernels { get; set; } = "auto";
 
+    /// <summary>
+    /// Whether the TorchSharp inference backend (<c>predict --backend torch</c>) runs the forward on the CPU as one
+    /// compiled TorchScript function (same kernels and numbers, less overhead per operation; docs/kernels.md) or module
+    /// by module (<c>false</c>).
+    /// </summary>
+    [ConfigurationKeyName("torch_graph")]
+    public bool TorchGraph { get; set; } = true;
+
     /// <summary>Torch intra-op threads; 0 = all cores.</summary>
     [ConfigurationKeyName("threads")]
     [System.ComponentModel.DataAnnotations.Range(0, 1024)]

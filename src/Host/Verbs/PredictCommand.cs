@@ -117,7 +117,9 @@ internal sealed class PredictCommand(IConfiguration config, IPluginResolver reso
     private static IInferenceBackend CreateBackend(Settings s, DetectorModule model, TorchSharp.torch.Device device, IConfiguration config,
         ISamplePipeline pipeline, int width, int height, string outputDir, ILogger log)
     {
-        if (s.Backend == BackendChoice.Torch) return new TorchBackend(model, device);
+        if (s.Backend == BackendChoice.Torch)
+            return new TorchBackend(model, device, compiled: OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).TorchGraph,
+                log: line => log.LogInformation("{Line}", line));
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         var onnxPath = s.Onnx;
         if (onnxPath is null)

@@ -9,17 +9,20 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly SessionOptions? _options;
     private readonly string _input;
     private readonly string _output;
 
     /// <param name="path">The .onnx file.</param>
     /// <param name="decodedChannels">Output channels that mean "decoded" (C + 4 + 2·points).</param>
-    public OnnxRuntimeBackend(string path, int decodedChannels)
+    /// <param name="threads">Intra-op threads; 0 keeps ONNX Runtime's default (one per physical core).</param>
+    public OnnxRuntimeBackend(string path, int decodedChannels, int threads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (!File.Exists(path)) throw new InputDataException($"{path}: ONNX file not found");
         try
         {
-            _session = new InferenceSession(path);
+            _session = new InferenceSession(path, _options = new SessionOptions { IntraOpNumThreads = threads });
         }
         catch (OnnxRuntimeException e)
         {
@@ -46,5 +49,6 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     {
         _runOptions.Dispose();
         _session.Dispose();
+        _options?.Dispose();
     }
 }

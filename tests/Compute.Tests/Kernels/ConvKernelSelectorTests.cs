@@ -63,6 +63,37 @@ public class ConvKernelSelectorTests
         }
     }
 
+    /// <summary>A test double that fails: NaN outputs (infinite error) or an exception (NaN error).</summary>
+    private sealed class BrokenKernel(string name, bool throws) : IConvKernel
+    {
+        public string Name => name;
+        public bool Supports(in ConvCall call) => true;
+        public Tensor Forward(Tensor x, Tensor weight, Tensor? bias, in ConvGeometry g) => throws
+            ? throw new ArgumentException("not supported here")
+            : new LibtorchConvKernel().Forward(x, weight, bias, g) * float.NaN;
+    }
+
+    [Fact]
+    public void Failing_candidates_are_rejected_and_their_trials_are_written_to_the_cache()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"nanodet-conv-cache-{Guid.NewGuid():N}.json");
+        try
+        {
+            var selector = new ConvKernelSelector(
+                [new LibtorchConvKernel(), new BrokenKernel("nan", throws: false), new BrokenKernel("throws", throws: true)],
+                new ConvKernelCache(path));
+            Assert.Equal(LibtorchConvKernel.KernelName, selector.KernelFor(Call).Name);
+            var stored = new ConvKernelCache(path).Find(Call.Key)!;
+            Assert.Equal(double.PositiveInfinity, stored.Trials.Single(t => t.Kernel == "nan").Error);
+            Assert.True(double.IsNaN(stored.Trials.Single(t => t.Kernel == "throws").Error));
+            Assert.All(stored.Trials.Where(t => t.Kernel != LibtorchConvKernel.KernelName), t => Assert.False(t.Exact));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void Pinned_choices_win_over_measurement_and_the_libtorch_mode_uses_libtorch_only()
     {

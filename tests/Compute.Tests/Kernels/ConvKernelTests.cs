@@ -49,9 +49,9 @@ public class ConvKernelTests
         var depthwise = new ConvCall(new ConvGeometry(64, 64, 3, 3, 2, 2, 1, 1, 1, 1, 64, false), 2, 8, 8, false, true);
         var grouped = new ConvCall(new ConvGeometry(64, 64, 3, 3, 1, 1, 1, 1, 1, 1, 4, false), 2, 8, 8, false, true);
         string[] Names(ConvCall c) => ConvKernelSelector.BuiltInKernels().Where(k => k.Supports(c)).Select(k => k.Name).ToArray();
-        Assert.Equal(["libtorch", "unfold-gemm", "shifted-gemm"], Names(dense3));
-        Assert.Equal(["libtorch", "gemm-1x1", "gemm-1x1-nchw"], Names(pointwise));
-        Assert.Equal(["libtorch", "depthwise-shift"], Names(depthwise));
-        Assert.Equal(["libtorch"], Names(grouped));
+        Assert.Equal(["libtorch", "onednn-direct", "unfold-gemm", "shifted-gemm"], Names(dense3));
+        Assert.Equal(["libtorch", "onednn-direct", "gemm-1x1", "gemm-1x1-nchw"], Names(pointwise));
+        Assert.Equal(["libtorch", "onednn-direct", "depthwise-shift"], Names(depthwise));
+        Assert.Equal(["libtorch", "onednn-direct"], Names(grouped));
     }
 }
