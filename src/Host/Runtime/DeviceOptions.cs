@@ -49,7 +49,10 @@ internal sealed class DeviceOptions
     [ConfigurationKeyName("torch_graph")]
     public bool TorchGraph { get; set; } = true;
 
-    /// <summary>Torch intra-op threads; 0 = all cores.</summary>
+    /// <summary>
+    /// Intra-op threads of libtorch and, in <c>predict</c> and <c>eval --checkpoint</c>, of ONNX Runtime; 0 = their
+    /// defaults (libtorch: all cores; ONNX Runtime: one per physical core).
+    /// </summary>
     [ConfigurationKeyName("threads")]
     [System.ComponentModel.DataAnnotations.Range(0, 1024)]
     public int Threads { get; set; }

@@ -146,8 +146,10 @@ internal sealed class EvalCommand(IConfiguration config, IPluginResolver resolve
         OnnxModelFile.Write(model, config, pipeline, checkpoint, new OnnxExportOptions(width, height, DynamicBatch: true), onnxPath);
         int decoded = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         using IInferenceBackend runner = backendName == BackendChoice.OpenCv
-            ? new OpenCvDnnBackend(onnxPath, decoded) : new OnnxRuntimeBackend(onnxPath, decoded);
-        log.LogInformation("eval: {Backend} on {Path} ({W}x{H}, symbolic batch)", runner.Name, onnxPath, width, height);
+            ? new OpenCvDnnBackend(onnxPath, decoded)
+            : new OnnxRuntimeBackend(onnxPath, decoded, OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).Threads);
+        log.LogInformation("eval: {Backend} on {Path} ({W}x{H}, symbolic batch{Threads})", runner.Name, onnxPath, width, height,
+            runner is OnnxRuntimeBackend ort ? "; " + ort.ThreadsText : "");
         return validation.Runner.Run(runner, model.Layout, validation.Loader, cancellation);
     }
 

@@ -117,9 +117,9 @@ internal sealed class PredictCommand(IConfiguration config, IPluginResolver reso
     private static IInferenceBackend CreateBackend(Settings s, DetectorModule model, TorchSharp.torch.Device device, IConfiguration config,
         ISamplePipeline pipeline, int width, int height, string outputDir, ILogger log)
     {
+        var deviceOptions = OptionsBinder.Bind<DeviceOptions>(config.GetSection("device"));
         if (s.Backend == BackendChoice.Torch)
-            return new TorchBackend(model, device, compiled: OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).TorchGraph,
-                log: line => log.LogInformation("{Line}", line));
+            return new TorchBackend(model, device, compiled: deviceOptions.TorchGraph, log: line => log.LogInformation("{Line}", line));
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         var onnxPath = s.Onnx;
         if (onnxPath is null)
@@ -145,6 +145,9 @@ internal sealed class PredictCommand(IConfiguration config, IPluginResolver reso
             throw new ConfigurationException(
                 $"{onnxPath}: output [{string.Join(", ", info.OutputShape)}] does not fit the checkpoint's head " +
                 $"([1, {model.Layout.PriorCount(height, width)}, {model.Layout.Channels}] or decoded {decodedChannels} channels)");
-        return s.Backend == "opencv" ? new OpenCvDnnBackend(onnxPath, decodedChannels) : new OnnxRuntimeBackend(onnxPath, decodedChannels);
+        if (s.Backend == "opencv") return new OpenCvDnnBackend(onnxPath, decodedChannels);
+        var runtime = new OnnxRuntimeBackend(onnxPath, decodedChannels, deviceOptions.Threads);
+        log.LogInformation("onnxruntime: {Threads} (device:threads)", runtime.ThreadsText);
+        return runtime;
     }
 }

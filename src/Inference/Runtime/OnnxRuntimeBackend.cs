@@ -20,6 +20,7 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     {
         ArgumentOutOfRangeException.ThrowIfNegative(threads);
         if (!File.Exists(path)) throw new InputDataException($"{path}: ONNX file not found");
+        Threads = threads;
         try
         {
             _session = new InferenceSession(path, _options = new SessionOptions { IntraOpNumThreads = threads });
@@ -34,6 +35,12 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     }
 
     public string Name => "onnxruntime";
+
+    /// <summary>Intra-op threads asked for; 0 = ONNX Runtime's default (one per physical core).</summary>
+    public int Threads { get; }
+
+    /// <summary>"N intra-op thread(s)" or "ONNX Runtime's default threads", for logs.</summary>
+    public string ThreadsText => Threads == 0 ? "ONNX Runtime's default threads" : Threads == 1 ? "1 intra-op thread" : $"{Threads} intra-op threads";
 
     public bool Decoded { get; }
 

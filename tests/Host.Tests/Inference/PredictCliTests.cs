@@ -113,6 +113,7 @@ public class PredictCliTests
             ("onnxruntime", ["--backend", "onnxruntime"]),
             ("opencv", ["--backend", "opencv"]),
             ("onnxruntime-decoded", ["--backend", "onnxruntime", "--onnx", "decoded.onnx"]),
+            ("onnxruntime-1-thread", ["--backend", "onnxruntime", "--onnx", "decoded.onnx", "--set", "device:threads=1"]),
             ("opencv-decoded", ["--backend", "opencv", "--onnx", "decoded.onnx"]),
         };
         var results = new Dictionary<string, JsonElement[]>();
@@ -121,6 +122,9 @@ public class PredictCliTests
             var r = CliProcess.Run(dir, ["predict", "--checkpoint", ckpt, "--input", image, "--output", name, .. args]);
             Assert.True(r.ExitCode == 0, $"{name}: {r.All}");
             if (name is "onnxruntime" or "opencv") Assert.Contains("model.onnx", r.StdErr); // exported on the fly, and said so
+            // device:threads reaches ONNX Runtime too, and the log says what it runs with.
+            if (name.StartsWith("onnxruntime", StringComparison.Ordinal))
+                Assert.Contains(name == "onnxruntime-1-thread" ? "onnxruntime: 1 intra-op thread" : "onnxruntime: ONNX Runtime's default threads", r.StdErr);
             using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, name, "predictions.json")));
             results[name] = doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
         }
