@@ -32,17 +32,22 @@ public sealed class OnnxDetector : IDisposable
     /// <summary>The runtime in use: <c>onnxruntime</c> or <c>opencv</c>.</summary>
     public string Runtime => _backend.Name;
 
+    /// <summary>ONNX Runtime's intra-op threads as asked for (0: its default); 0 for OpenCV.</summary>
+    public int Threads => _backend is OnnxRuntimeBackend ort ? ort.Threads : 0;
+
     /// <summary>
     /// Opens an exported model. <paramref name="runtime"/> is <c>onnxruntime</c> (default, fastest on a CPU) or
     /// <c>opencv</c> (OpenCV DNN); <paramref name="options"/> sets the score threshold, NMS IoU and the maximum
-    /// number of detections (defaults 0.05, 0.6, 100, as in training's validation).
+    /// number of detections (defaults 0.05, 0.6, 100, as in training's validation). <paramref name="threads"/>: ONNX
+    /// Runtime's intra-op threads (0: its default, one per physical core; 1 keeps a robot's other work responsive).
     /// </summary>
-    public static OnnxDetector Open(string path, string runtime = "onnxruntime", NanoDetPostProcessOptions? options = null)
+    public static OnnxDetector Open(string path, string runtime = "onnxruntime", NanoDetPostProcessOptions? options = null, int threads = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         var model = OnnxModelInfo.Read(path);
         IInferenceBackend backend = runtime switch
         {
-            "onnxruntime" => new OnnxRuntimeBackend(path, model.DecodedChannels),
+            "onnxruntime" => new OnnxRuntimeBackend(path, model.DecodedChannels, threads),
             "opencv" => new OpenCvDnnBackend(path, model.DecodedChannels),
             _ => throw new ArgumentException($"runtime '{runtime}': use onnxruntime or opencv", nameof(runtime)),
         };

@@ -53,6 +53,13 @@ public class OnnxDetectorTests
             Assert.NotEmpty(expected);
             DetectionAssert.Equal(expected, detector.Detect(image), pixels: 0);
         }
+
+        // One intra-op thread: the same detections.
+        using var single = OnnxDetector.Open(onnx, threads: 1);
+        Assert.Equal((0, 1), (detector.Threads, single.Threads));
+        using (var image = PredictFixture.Image(imageWidth, imageHeight, 1))
+            DetectionAssert.Equal(reference.Detect(image), single.Detect(image), pixels: 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => OnnxDetector.Open(onnx, threads: -1));
     }
 
     [Fact]
