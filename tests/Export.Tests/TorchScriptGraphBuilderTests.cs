@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace NanoDet.Export.Tests;
 
-/// <summary>The TorchScript writer on the builder operations the detector's own graph does not use, against eager TorchSharp.</summary>
+/// <summary>
+/// The TorchScript writer on the builder operations the detector's own graph does not use, and on every activation it
+/// can write, against eager TorchSharp.
+/// </summary>
 public class TorchScriptGraphBuilderTests
 {
     /// <summary>
@@ -59,5 +62,112 @@ public class TorchScriptGraphBuilderTests
         Assert.True((expected - actual).abs().max().item<float>() <= 1e-6f, plan.Source);
         Assert.Contains("torch.upsample_nearest2d(", plan.Source);
         Assert.Contains("torch.hardtanh", plan.Source);
+    }
+    /// <summary>
+    /// Two 3×3 convolutions of x, each followed by <c>activation</c>: the first output read once (the activation runs
+    /// in place), the second read again (it cannot): cat([act(c1), act(c2) + c2], 1).
+    /// </summary>
+    private sealed class ConvActivation : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly Conv2d c1 = nn.Conv2d(3, 4, 3, padding: 1);
+        private readonly Conv2d c2 = nn.Conv2d(3, 4, 3, padding: 1);
+        private readonly nn.Module<Tensor, Tensor> act;
+
+        public ConvActivation(nn.Module<Tensor, Tensor> activation) : base(nameof(ConvActivation))
+        {
+            act = activation;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var y2 = c2.forward(x);
+            return cat([act.forward(c1.forward(x)), act.forward(y2) + y2], 1);
+        }
+
+        public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+        {
+            var y2 = graph.Conv(inputs[0], c2);
+            return [graph.Concat([graph.Activation(graph.Conv(inputs[0], c1), act), graph.Binary("Add", graph.Activation(y2, act), y2)], 1)];
+        }
+    }
+
+    public static TheoryData<string> Activations() => ["relu", "leaky_relu", "hardtanh", "sigmoid", "silu", "hardswish", "elu", "selu"];
+
+    private static nn.Module<Tensor, Tensor> Activation(string name) => name switch
+    {
+        "relu" => nn.ReLU(),
+        "leaky_relu" => nn.LeakyReLU(0.1),
+        "hardtanh" => nn.ReLU6(),
+        "sigmoid" => nn.Sigmoid(),
+        "silu" => nn.SiLU(),
+        "hardswish" => nn.Hardswish(),
+        "elu" => nn.ELU(0.5),
+        _ => nn.SELU(),
+    };
+
+    // A form TorchScript's compiler rejects ends the process inside libtorch instead of throwing, so every form the
+    // writer can emit is compiled and run here, in place and not.
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void Every_activation_the_writer_knows_compiles_in_place_and_not_and_matches_eager(string name)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        using var module = new ConvActivation(Activation(name));
+        module.eval();
+        var x = randn(1, 3, 6, 7, generator: new Generator(5)) * 3;
+        using var plan = TorchScriptPlan.Build(module, x, ConvKernelSelector.Shared);
+        using var _ = no_grad();
+        var expected = module.forward(x);
+        Assert.True((expected - plan.Run(x)).abs().max().item<float>() <= 1e-5f * (1 + expected.abs().max().item<float>()), plan.Source);
+        Assert.Contains($"torch.{name}_(", plan.Source);
+        Assert.Contains($"torch.{name}(", plan.Source);
+    }
+
+    /// <summary>Every element-wise binary op, bilinear upsampling both ways, a slice and a three-way concatenation.</summary>
+    private sealed class Elementwise : nn.Module<Tensor, Tensor>, IOnnxExportable
+    {
+        private readonly Conv2d c1 = nn.Conv2d(3, 4, 1);
+        private readonly Conv2d c2 = nn.Conv2d(3, 4, 1);
+
+        public Elementwise() : base(nameof(Elementwise)) => RegisterComponents();
+
+        public override Tensor forward(Tensor x)
+        {
+            var (a, b) = (c1.forward(x), c2.forward(x));
+            var mixed = ((a + b) * (a - b) / b.sigmoid()).minimum(a).maximum(b);
+            var up = nn.functional.interpolate(mixed, scale_factor: [2, 2], mode: InterpolationMode.Bilinear, align_corners: false);
+            var upAligned = nn.functional.interpolate(mixed, scale_factor: [2, 2], mode: InterpolationMode.Bilinear, align_corners: true);
+            return cat([up, upAligned, up.narrow(1, 1, 2)], 1);
+        }
+
+        public IReadOnlyList<OnnxValue> ExportOnnx(IOnnxGraphBuilder graph, IReadOnlyList<OnnxValue> inputs)
+        {
+            var (a, b) = (graph.Conv(inputs[0], c1), graph.Conv(inputs[0], c2));
+            var product = graph.Binary("Mul", graph.Binary("Add", a, b), graph.Binary("Sub", a, b));
+            var mixed = graph.Binary("Max", graph.Binary("Min", graph.Binary("Div", product, graph.Sigmoid(b)), a), b);
+            var up = graph.Upsample(mixed, 2, bilinear: true, alignCorners: false);
+            var upAligned = graph.Upsample(mixed, 2, bilinear: true, alignCorners: true);
+            return [graph.Concat([up, upAligned, graph.Slice(up, 1, 1, 3)], 1)];
+        }
+    }
+
+    [Fact]
+    public void Binary_ops_bilinear_upsampling_slices_and_concatenations_match_eager()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(6);
+        using var module = new Elementwise();
+        module.eval();
+        var x = randn(1, 3, 5, 4, generator: new Generator(7));
+        using var plan = TorchScriptPlan.Build(module, x, ConvKernelSelector.Shared);
+        using var _ = no_grad();
+        var expected = module.forward(x);
+        var actual = plan.Run(x);
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True((expected - actual).abs().max().item<float>() <= 1e-5f * (1 + expected.abs().max().item<float>()), plan.Source);
+        foreach (var op in new[] { "torch.add(", "torch.sub(", "torch.mul(", "torch.div(", "torch.minimum(", "torch.maximum(", "True", "False", ".narrow(" })
+            Assert.Contains(op, plan.Source);
     }
 }
