@@ -63,6 +63,7 @@ public class TorchScriptGraphBuilderTests
         Assert.Contains("torch.upsample_nearest2d(", plan.Source);
         Assert.Contains("torch.hardtanh", plan.Source);
     }
+
     /// <summary>
     /// Two 3×3 convolutions of x, each followed by <c>activation</c>: the first output read once (the activation runs
     /// in place), the second read again (it cannot): cat([act(c1), act(c2) + c2], 1).

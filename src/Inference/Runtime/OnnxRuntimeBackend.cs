@@ -40,7 +40,12 @@ public sealed class OnnxRuntimeBackend : IInferenceBackend
     public int Threads { get; }
 
     /// <summary>"N intra-op thread(s)" or "ONNX Runtime's default threads", for logs.</summary>
-    public string ThreadsText => Threads == 0 ? "ONNX Runtime's default threads" : Threads == 1 ? "1 intra-op thread" : $"{Threads} intra-op threads";
+    public string ThreadsText => Threads switch
+    {
+        0 => "ONNX Runtime's default threads",
+        1 => "1 intra-op thread",
+        _ => $"{Threads} intra-op threads",
+    };
 
     public bool Decoded { get; }
 
