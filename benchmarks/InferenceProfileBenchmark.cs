@@ -35,14 +35,9 @@ public sealed class InferenceProfileBenchmark : IBenchmark
     public int Run(IReadOnlyList<string> args)
     {
         TorchRuntime.EnsureLoaded();
-        int runs = args.Count > 0 && int.TryParse(args[0], out var r) ? r : 30;
-        if (args.Count > 1 && int.TryParse(args[1], out var threads)) set_num_threads(threads);
+        int runs = BenchmarkHost.RunsAndThreads(args, 30);
         var resolver = BenchmarkHost.Resolver();
-        var models = new (string Name, string? ConfigFile)[]
-        {
-            ("default profile", null),
-            ("nanodet-plus-m 1.0x four-point", BenchmarkHost.FourPointConfig),
-        };
+        var models = BenchmarkHost.ReferenceModels;
         Console.WriteLine($"torch threads {get_num_threads()}; load average {BenchmarkHost.LoadAverage()}");
         Console.WriteLine();
         Console.WriteLine("| model | measurement | median | min | max |");

@@ -29,16 +29,9 @@ public sealed class LatencyBenchmark : IBenchmark
     public int Run(IReadOnlyList<string> args)
     {
         TorchRuntime.EnsureLoaded();
-        int runs = args.Count > 0 && int.TryParse(args[0], out var r) ? r : 30;
-        // Optional: torch intra-op threads (default: TorchSharp's, = cores). On a loaded machine 1 thread avoids
-        // OpenMP barrier stalls when a worker is descheduled.
-        if (args.Count > 1 && int.TryParse(args[1], out var threads)) set_num_threads(threads);
+        int runs = BenchmarkHost.RunsAndThreads(args, 30);
         var resolver = BenchmarkHost.Resolver();
-        var models = new (string Name, string? ConfigFile)[]
-        {
-            ("default profile (0.5x, PAN 64, kernel 3, C=10)", null),
-            ("nanodet-plus-m 1.0x four-point (C=36)", BenchmarkHost.FourPointConfig),
-        };
+        var models = BenchmarkHost.ReferenceModels;
 
         double gemm = GemmGflops();
         Console.WriteLine($"load average at start: {BenchmarkHost.LoadAverage()}; torch threads {get_num_threads()}; " +

@@ -135,8 +135,12 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
         return new OnnxValue(name, traced.shape);
     }
 
-    /// <summary>The traced tensor of a value, writing any pending reshape/transpose first.</summary>
-    private Tensor Traced(string name) => _traced[Materialize(name)];
+    /// <summary>A value's written name and traced tensor, writing any pending reshape/transpose first.</summary>
+    private (string Name, Tensor Traced) Use(string name)
+    {
+        var written = Materialize(name);
+        return (written, _traced[written]);
+    }
 
     private string Materialize(string name)
     {
@@ -167,8 +171,8 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     protected override OnnxValue Conv(OnnxValue x, Tensor convWeight, Tensor? convBias, long[] k, long[] s, long[] p, long[] d,
         long groups, BatchNorm2d? batchNorm)
     {
-        var input = Traced(x.Name);
-        x = x with { Name = Materialize(x.Name) };
+        var (n, input) = Use(x.Name);
+        x = x with { Name = n };
         if (input.dim() != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
         long cout = convWeight.shape[0], cin = convWeight.shape[1] * groups;
         if (input.shape[1] != cin) throw new ArgumentException($"Conv expects {cin} input channels, got {x}");
@@ -213,8 +217,8 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     protected override OnnxValue StandaloneBatchNorm(OnnxValue x, BatchNorm2d bn)
     {
-        var input = Traced(x.Name);
-        x = x with { Name = Materialize(x.Name) };
+        var (n, input) = Use(x.Name);
+        x = x with { Name = n };
         foreach (var t in new[] { bn.weight, bn.bias, bn.running_mean, bn.running_var })
             if (t is not null) _sources.Add(t);
         var (scale4, shift) = StandaloneBatchNormAffine(bn, input.shape[1]);
@@ -229,8 +233,8 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     protected override OnnxValue MaxPool(OnnxValue x, MaxPool2d pool, long[] k, long[] s, long[] p, long[] shape)
     {
-        var input = Traced(x.Name);
-        x = x with { Name = Materialize(x.Name) };
+        var (n, input) = Use(x.Name);
+        x = x with { Name = n };
         var traced = pool.forward(input);
         return Emit(traced, $"torch.max_pool2d({x.Name}, [{k[0]}, {k[1]}], [{s[0]}, {s[1]}], [{p[0]}, {p[1]}], [1, 1], {(pool.ceil_mode ? "True" : "False")})",
             [x.Name], fresh: true);
@@ -239,8 +243,7 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     public override OnnxValue Activation(OnnxValue x, nn.Module? activation)
     {
         if (activation is null or Identity or Sequential { Count: 0 }) return x;
-        var input = Traced(x.Name);
-        var n = Materialize(x.Name);
+        var (n, input) = Use(x.Name);
         (string Op, string Args) form = activation switch
         {
             ReLU => ("relu", ""),
@@ -259,8 +262,7 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     public override OnnxValue Binary(string opType, OnnxValue a, OnnxValue b)
     {
-        var (ta, tb) = (Traced(a.Name), Traced(b.Name));
-        var (na, nb) = (Materialize(a.Name), Materialize(b.Name));
+        var ((na, ta), (nb, tb)) = (Use(a.Name), Use(b.Name));
         var (op, traced) = opType switch
         {
             "Add" => ("add", ta + tb),
@@ -278,8 +280,8 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     public override OnnxValue Concat(IReadOnlyList<OnnxValue> inputs, int axis)
     {
         ConcatShape(inputs, axis);
-        var tensors = inputs.Select(v => Traced(v.Name)).ToArray();
-        var names = inputs.Select(v => Materialize(v.Name)).ToArray();
+        var used = inputs.Select(v => Use(v.Name)).ToArray();
+        var (tensors, names) = (used.Select(u => u.Traced).ToArray(), used.Select(u => u.Name).ToArray());
         var value = Emit(cat(tensors, axis), $"torch.cat([{string.Join(", ", names)}], {axis})", names, fresh: true);
         if (inputs.Count == 2 && axis == 1 && tensors[0].dim() == 4 && tensors[0].shape[1] == tensors[1].shape[1])
             _channelPairs[value.Name] = (names[0], names[1]);
@@ -289,8 +291,7 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     public override OnnxValue Slice(OnnxValue x, int axis, long start, long end)
     {
         SliceShape(x, axis, start, end);
-        var input = Traced(x.Name);
-        var n = Materialize(x.Name);
+        var (n, input) = Use(x.Name);
         return Emit(input.narrow(axis, start, end - start), $"{n}.narrow({axis}, {start}, {end - start})", [n], fresh: false);
     }
 
@@ -350,8 +351,7 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     public override OnnxValue Upsample(OnnxValue x, int scale, bool bilinear, bool alignCorners)
     {
-        var input = Traced(x.Name);
-        var n = Materialize(x.Name);
+        var (n, input) = Use(x.Name);
         long oh = input.shape[2] * scale, ow = input.shape[3] * scale;
         var s = Float(scale);
         var traced = bilinear
@@ -365,23 +365,20 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     public override OnnxValue Sigmoid(OnnxValue x)
     {
-        var input = Traced(x.Name);
-        var n = Materialize(x.Name);
+        var (n, input) = Use(x.Name);
         return Emit(input.sigmoid(), $"torch.sigmoid({n})", [n], fresh: true);
     }
 
     public override OnnxValue SoftmaxLastAxis(OnnxValue x)
     {
-        var input = Traced(x.Name);
-        var n = Materialize(x.Name);
+        var (n, input) = Use(x.Name);
         return Emit(input.softmax(-1), $"torch.softmax({n}, -1)", [n], fresh: true);
     }
 
     public override OnnxValue MatMul(OnnxValue a, OnnxValue b)
     {
         MatMulShape(a, b);
-        var (ta, tb) = (Traced(a.Name), Traced(b.Name));
-        var (na, nb) = (Materialize(a.Name), Materialize(b.Name));
+        var ((na, ta), (nb, tb)) = (Use(a.Name), Use(b.Name));
         return Emit(ta.matmul(tb), $"torch.matmul({na}, {nb})", [na, nb], fresh: true);
     }
 

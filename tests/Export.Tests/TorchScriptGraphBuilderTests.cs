@@ -52,21 +52,33 @@ public class TorchScriptGraphBuilderTests
     {
         using var scope = NewDisposeScope();
         using var module = new Mixed();
+        var source = CompiledMatchesEager(module, randn(1, 4, 3, 5, generator: new Generator(3)), relative: false, 1e-6f);
+        Assert.Contains("torch.upsample_nearest2d(", source);
+        Assert.Contains("torch.hardtanh", source);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="module"/> (eval mode) for x, runs plan and eager forward on x and asserts equal shapes
+    /// and max |Δ| ≤ <paramref name="tolerance"/> (times 1 + max |eager| when <paramref name="relative"/>); returns the
+    /// plan's source.
+    /// </summary>
+    private static string CompiledMatchesEager(nn.Module<Tensor, Tensor> module, Tensor x, bool relative, float tolerance)
+    {
+        using var scope = NewDisposeScope();
         module.eval();
-        var x = randn(1, 4, 3, 5, generator: new Generator(3));
         using var plan = TorchScriptPlan.Build(module, x, ConvKernelSelector.Shared);
         using var _ = no_grad();
         var expected = module.forward(x);
         var actual = plan.Run(x);
         Assert.Equal(expected.shape, actual.shape);
-        Assert.True((expected - actual).abs().max().item<float>() <= 1e-6f, plan.Source);
-        Assert.Contains("torch.upsample_nearest2d(", plan.Source);
-        Assert.Contains("torch.hardtanh", plan.Source);
+        var bound = relative ? tolerance * (1 + expected.abs().max().item<float>()) : tolerance;
+        Assert.True((expected - actual).abs().max().item<float>() <= bound, plan.Source);
+        return plan.Source;
     }
 
     /// <summary>
-    /// Two 3×3 convolutions of x, each followed by <c>activation</c>: the first output read once (the activation runs
-    /// in place), the second read again (it cannot): cat([act(c1), act(c2) + c2], 1).
+    /// Two 3×3 convolutions of x [1, 3, H, W] → [1, 4, H, W], each followed by <c>activation</c>: the first output read
+    /// once (the activation runs in place), the second read again (it cannot): cat([act(c1), act(c2) + c2], 1), [1, 8, H, W].
     /// </summary>
     private sealed class ConvActivation : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
@@ -116,17 +128,15 @@ public class TorchScriptGraphBuilderTests
         using var scope = NewDisposeScope();
         manual_seed(4);
         using var module = new ConvActivation(Activation(name));
-        module.eval();
-        var x = randn(1, 3, 6, 7, generator: new Generator(5)) * 3;
-        using var plan = TorchScriptPlan.Build(module, x, ConvKernelSelector.Shared);
-        using var _ = no_grad();
-        var expected = module.forward(x);
-        Assert.True((expected - plan.Run(x)).abs().max().item<float>() <= 1e-5f * (1 + expected.abs().max().item<float>()), plan.Source);
-        Assert.Contains($"torch.{name}_(", plan.Source);
-        Assert.Contains($"torch.{name}(", plan.Source);
+        var source = CompiledMatchesEager(module, randn(1, 3, 6, 7, generator: new Generator(5)) * 3, relative: true, 1e-5f);
+        Assert.Contains($"torch.{name}_(", source);
+        Assert.Contains($"torch.{name}(", source);
     }
 
-    /// <summary>Every element-wise binary op, bilinear upsampling both ways, a slice and a three-way concatenation.</summary>
+    /// <summary>
+    /// Every element-wise binary op, bilinear upsampling both ways, a slice and a three-way concatenation:
+    /// x [1, 3, H, W] → two 1×1 convolutions [1, 4, H, W] → [1, 10, 2H, 2W].
+    /// </summary>
     private sealed class Elementwise : nn.Module<Tensor, Tensor>, IOnnxExportable
     {
         private readonly Conv2d c1 = nn.Conv2d(3, 4, 1);
@@ -160,15 +170,8 @@ public class TorchScriptGraphBuilderTests
         using var scope = NewDisposeScope();
         manual_seed(6);
         using var module = new Elementwise();
-        module.eval();
-        var x = randn(1, 3, 5, 4, generator: new Generator(7));
-        using var plan = TorchScriptPlan.Build(module, x, ConvKernelSelector.Shared);
-        using var _ = no_grad();
-        var expected = module.forward(x);
-        var actual = plan.Run(x);
-        Assert.Equal(expected.shape, actual.shape);
-        Assert.True((expected - actual).abs().max().item<float>() <= 1e-5f * (1 + expected.abs().max().item<float>()), plan.Source);
+        var source = CompiledMatchesEager(module, randn(1, 3, 5, 4, generator: new Generator(7)), relative: true, 1e-5f);
         foreach (var op in new[] { "torch.add(", "torch.sub(", "torch.mul(", "torch.div(", "torch.minimum(", "torch.maximum(", "True", "False", ".narrow(" })
-            Assert.Contains(op, plan.Source);
+            Assert.Contains(op, source);
     }
 }

@@ -111,7 +111,8 @@ internal sealed class EvalCommand(IConfiguration config, IPluginResolver resolve
                 $"data:val: {validation.Dataset.Classes.Count} classes, but the checkpoint's head has {model.Layout.NumClasses}");
         var plotDir = Path.GetFullPath(plots ?? Path.Combine(NanoDetHostFactory.SaveDir(config), "eval"));
         var pose = PoseSetup.ForSplit(config, "data:val", validation.Dataset.Classes.Names, cameraFile);
-        var detections = Detect(model, validation, data, config, checkpoint, BackendChoice.Resolve(backendName, device, log), device, plotDir, log, cancellation);
+        var detections = Detect(model, validation, data, config, checkpoint, BackendChoice.Resolve(backendName, device, log), device,
+            deviceOptions.Threads, plotDir, log, cancellation);
         var report = validation.Evaluator.Evaluate(new EvaluationInput(validation.Dataset.Classes, validation.Dataset.Images, detections), plotDir);
         if (pose is not null) report = AddPose(report, pose, validation.Dataset.Images, detections, plotDir);
         Console.Out.Write(report.Text);
@@ -131,11 +132,11 @@ internal sealed class EvalCommand(IConfiguration config, IPluginResolver resolve
 
     /// <summary>
     /// Detections on the split: the TorchSharp model itself, or the exported network (symbolic batch, the loader's
-    /// padded input size) on ONNX Runtime or OpenCV DNN.
+    /// padded input size) on ONNX Runtime (<paramref name="onnxRuntimeThreads"/>: <c>device:threads</c>) or OpenCV DNN.
     /// </summary>
     private static List<ImageDetection> Detect(Abstractions.Model.DetectorModule model, ValidationSet validation, DataFactory data,
-        IConfiguration config, string checkpoint, string backendName, TorchSharp.torch.Device device, string plotDir, ILogger log,
-        CancellationToken cancellation)
+        IConfiguration config, string checkpoint, string backendName, TorchSharp.torch.Device device, int onnxRuntimeThreads,
+        string plotDir, ILogger log, CancellationToken cancellation)
     {
         if (backendName == BackendChoice.Torch) return validation.Runner.Run(model, validation.Loader, device, cancellation);
         var pipeline = data.Pipeline("data:val");
@@ -147,7 +148,7 @@ internal sealed class EvalCommand(IConfiguration config, IPluginResolver resolve
         int decoded = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         using IInferenceBackend runner = backendName == BackendChoice.OpenCv
             ? new OpenCvDnnBackend(onnxPath, decoded)
-            : new OnnxRuntimeBackend(onnxPath, decoded, OptionsBinder.Bind<DeviceOptions>(config.GetSection("device")).Threads);
+            : new OnnxRuntimeBackend(onnxPath, decoded, onnxRuntimeThreads);
         log.LogInformation("eval: {Backend} on {Path} ({W}x{H}, symbolic batch{Threads})", runner.Name, onnxPath, width, height,
             runner is OnnxRuntimeBackend ort ? "; " + ort.ThreadsText : "");
         return validation.Runner.Run(runner, model.Layout, validation.Loader, cancellation);
