@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NanoDet.Abstractions.Model;
+using NanoDet.Compute.Fused;
 using NanoDet.Compute.Kernels;
 using NanoDet.Compute.Layers;
 using NanoDet.Compute.Runtime;
@@ -21,7 +22,8 @@ namespace NanoDet.Benchmarks;
 
 /// <summary>
 /// Where the batch-1 TorchSharp inference time goes: the whole backend call, the GC region it enters, the model's
-/// forward under no_grad and inference_mode, the same forward compiled into one TorchScript function, the three parts of the network (backbone, neck, head) on their own, the
+/// forward under no_grad and inference_mode, the same forward compiled into one TorchScript function and on the fused CPU
+/// kernels (with each fused operation kind timed alone), the three parts of the network (backbone, neck, head) on their own, the
 /// same forward with autograd on (every layer unfused, as before the inference shortcuts), and the convolutions alone
 /// (every call shape one forward runs, counted by the selector, timed with its chosen kernel on random data). Default
 /// profile and nanodet-plus-m 1.0x four-point at 320×320 (docs/kernels.md, "Inference at batch 1").
@@ -51,9 +53,15 @@ public sealed class InferenceProfileBenchmark : IBenchmark
             using var model = DetectorBuilder.Build(config, resolver);
             model.eval();
             var plus = (NanoDetPlus)model;
+            // Weights that carry the input to the output (as the tests use), so the fused plan's check against the module forward means something.
+            using (var _ = no_grad())
+            {
+                var g = new Generator(7);
+                foreach (var (_, p) in model.named_parameters()) p.add_(randn(p.shape, generator: g) * 0.05);
+            }
             using var x = randn([1, 3, size, size], generator: new Generator(1));
             var input = x.data<float>().ToArray();
-            using var backend = new TorchBackend(model, CPU, compiled: false);
+            using var backend = new TorchBackend(model, CPU, forward: TorchForward.Module);
             void Row(string what, Action action)
             {
                 var t = Measure.Time(action, warmup: 5, runs: runs);
@@ -97,12 +105,27 @@ public sealed class InferenceProfileBenchmark : IBenchmark
             });
             using (var plan = TorchScriptPlan.Build(model, x, ConvKernelSelector.Shared))
             {
-                Row("the same forward compiled into one TorchScript function (the torch backend's default)", () =>
+                Row("the same forward compiled into one TorchScript function", () =>
                 {
                     using var scope = NewDisposeScope();
                     using var _ = no_grad();
                     plan.Run(x);
                 });
+            }
+            using (var fused = FusedPlan.Build(model, x))
+            {
+                Row($"the same forward on the fused CPU kernels ({fused.Program.Ops.Count} operations, {fused.Program.Bytes >> 20} MiB of buffers; the torch backend's default)",
+                    () => fused.Run(input));
+                // Each operation timed alone (after the runs above, so every method is fully compiled), grouped by kind.
+                var opTimes = fused.Program.ProfileOps(input, runs);
+                var kinds = fused.Program.Ops.Select((o, i) => (Kind: o is FusedOps.Conv c ? $"fused {c.Kind} convolutions" : "fused " + o.Describe().Split(' ')[0], Ms: opTimes[i],
+                        Flops: (o as FusedOps.Conv)?.Flops ?? 0))
+                    .GroupBy(t => t.Kind).OrderByDescending(g => g.Sum(t => t.Ms));
+                foreach (var kind in kinds)
+                {
+                    double ms = kind.Sum(t => t.Ms), flops = kind.Sum(t => (double)t.Flops);
+                    Console.WriteLine($"| {name} | {kind.Key} ×{kind.Count()}{(flops > 0 ? $" ({flops / ms / 1e6:F0} GFLOP/s)" : "")} | {ms:F2} ms | | |");
+                }
             }
             // The parts alone see what they see inside the detector's inference forward: a channels-last input.
             using var xl = MemoryLayout.ToChannelsLast(x);

@@ -59,10 +59,12 @@ public sealed class LatencyBenchmark : IBenchmark
                     var g = new Generator(1);
                     using var x = randn([1, 3, size, size], generator: g);
                     var input = x.data<float>().ToArray();
-                    // The torch backend twice: its default (the forward compiled into one TorchScript function) and module by module.
+                    // The torch backend three ways: its default (the fused CPU kernels), the forward compiled into one
+                    // TorchScript function on libtorch's kernels, and module by module.
                     IInferenceBackend[] backends =
                     [
-                        new TorchBackend(model, CPU), new TorchBackend(model, CPU, compiled: false),
+                        new TorchBackend(model, CPU), new TorchBackend(model, CPU, forward: TorchForward.TorchScript),
+                        new TorchBackend(model, CPU, forward: TorchForward.Module),
                         new OnnxRuntimeBackend(path, decodedChannels, threads: get_num_threads()), new OpenCvDnnBackend(path, decodedChannels),
                     ];
 
@@ -74,7 +76,7 @@ public sealed class LatencyBenchmark : IBenchmark
                         // The first run of a block refills the caches and is not timed.
                         foreach (var backend in backends)
                             for (int w = 0; w < 5; w++) backend.Run(input, 1, size, size);
-                        string[] labels = [$"torch ({((TorchBackend)backends[0]).Mode})", "torch (module by module)", backends[2].Name, backends[3].Name];
+                        string[] labels = [$"torch ({((TorchBackend)backends[0]).Mode})", $"torch ({((TorchBackend)backends[1]).Mode})", "torch (module by module)", backends[3].Name, backends[4].Name];
                         var times = backends.Select(_ => new List<double>()).ToArray();
                         const int block = 10;
                         for (int done = 0; done < runs; done += block)

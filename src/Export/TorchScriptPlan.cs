@@ -17,9 +17,9 @@ public sealed class TorchScriptPlan : IDisposable
     private readonly jit.CompilationUnit _unit;
     private readonly Tensor[] _weights;
     private readonly IReadOnlyList<Tensor> _owned;
-    private readonly (Tensor Tensor, long Version)[] _sources;
+    private readonly WeightVersions _sources;
 
-    private TorchScriptPlan(jit.CompilationUnit unit, Tensor[] weights, IReadOnlyList<Tensor> owned, (Tensor, long)[] sources,
+    private TorchScriptPlan(jit.CompilationUnit unit, Tensor[] weights, IReadOnlyList<Tensor> owned, WeightVersions sources,
         long[] inputShape, string source, IReadOnlyDictionary<string, int> kernels)
     {
         (_unit, _weights, _owned, _sources) = (unit, weights, owned, sources);
@@ -44,8 +44,7 @@ public sealed class TorchScriptPlan : IDisposable
     {
         if (model is not IOnnxExportable exportable)
             throw new NotSupportedException($"{model.GetType().Name} does not describe its graph ({nameof(IOnnxExportable)})");
-        if (!TensorVersion.IsAvailable)
-            throw new InvalidOperationException("libtorch's tensor version counters cannot be read; a compiled plan could go stale unnoticed");
+        WeightVersions.EnsureAvailable("compiled plan");
         if (input.device_type != DeviceType.CPU || input.dtype != ScalarType.Float32)
             throw new NotSupportedException("compiled plans run float32 on the CPU");
         using var scope = NewDisposeScope();
@@ -58,7 +57,7 @@ public sealed class TorchScriptPlan : IDisposable
         try
         {
             var unit = jit.compile(source);
-            var sources = builder.Sources.Distinct().Select(t => (t, TensorVersion.Of(t) ?? -1)).ToArray();
+            var sources = new WeightVersions(builder.Sources);
             return new TorchScriptPlan(unit, builder.Weights.ToArray(), owned, sources, input.shape, source,
                 new Dictionary<string, int>(builder.KernelsUsed, StringComparer.Ordinal));
         }
@@ -70,15 +69,7 @@ public sealed class TorchScriptPlan : IDisposable
     }
 
     /// <summary>True while no weight the plan was built from has been written since.</summary>
-    public bool IsCurrent
-    {
-        get
-        {
-            foreach (var (tensor, version) in _sources)
-                if (tensor.IsInvalid || TensorVersion.Of(tensor) != version) return false;
-            return true;
-        }
-    }
+    public bool IsCurrent => _sources.IsCurrent;
 
     /// <summary>x [B, 3, H, W] (the built shape) → the model's forward output; a new tensor in the caller's dispose scope.</summary>
     public Tensor Run(Tensor x)

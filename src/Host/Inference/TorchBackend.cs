@@ -9,29 +9,33 @@ using static TorchSharp.torch;
 namespace NanoDet.Host.Inference;
 
 /// <summary>
-/// The TorchSharp model itself (eval mode, no autograd), on the configured device. On the CPU its forward runs as one
-/// compiled TorchScript function per input shape (<see cref="TorchScriptPlan"/>: same kernels and folded weights, so
-/// the same numbers, without a managed call per operation; docs/kernels.md "Inference at batch 1") unless
-/// <paramref name="compiled"/> is false (<c>device:torch_graph=false</c>) or the model's graph has no TorchScript form,
-/// in which case it runs module by module.
+/// The TorchSharp model itself (eval mode, no autograd), on the configured device. On the CPU, for each input shape
+/// it first tries the product's fused CPU kernels (<see cref="FusedPlan"/>: the network with BatchNorm folded and
+/// activations fused, no libtorch call per operation, checked against the module forward when built), then one
+/// compiled TorchScript function on libtorch's kernels (<see cref="TorchScriptPlan"/>), then module by module;
+/// <paramref name="forward"/> (<c>device:torch_graph</c>) says where to start. A plan is rebuilt when the input shape
+/// changes or a weight it was built from is written (docs/kernels.md "Inference at batch 1").
 /// </summary>
-internal sealed class TorchBackend(DetectorModule model, Device device, bool ownsModel = false, bool compiled = true,
+internal sealed class TorchBackend(DetectorModule model, Device device, bool ownsModel = false, TorchForward forward = TorchForward.Fused,
     Action<string>? log = null) : IInferenceBackend
 {
+    private FusedPlan? _fused;
     private TorchScriptPlan? _plan;
-    private bool _planUnavailable = !compiled || device.type != DeviceType.CPU;
+    private bool _fusedUnavailable = forward != TorchForward.Fused || device.type != DeviceType.CPU;
+    private bool _planUnavailable = forward == TorchForward.Module || device.type != DeviceType.CPU;
 
     public string Name => "torch";
 
     public bool Decoded => false;
 
-    /// <summary>How the last forward ran: "compiled graph" or "module by module" (with the reason when a plan failed).</summary>
+    /// <summary>How the last forward ran: "fused kernels", "compiled graph" or "module by module" (with the reason when a plan failed).</summary>
     public string Mode { get; private set; } = "module by module";
 
     public BackendOutput Run(float[] input, int batch, int height, int width)
     {
         // No collection during the native calls (TorchSharp Scalar lifetime race, see GcQuietRegion).
         using var quiet = GcQuietRegion.Enter();
+        if (Fused(input, batch, height, width) is { } fused) return new BackendOutput(fused.Run(input), fused.OutputShape);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         // The input array is used in place (pinned while the tensor lives, i.e. until the scope ends), not copied.
@@ -40,11 +44,41 @@ internal sealed class TorchBackend(DetectorModule model, Device device, bool own
         return new BackendOutput(TensorArrays.ToFloatArray(y), y.shape);
     }
 
+    /// <summary>The fused plan for this input shape, built on first use and rebuilt after the weights change; null when unavailable.</summary>
+    private FusedPlan? Fused(float[] input, int batch, int height, int width)
+    {
+        if (_fusedUnavailable || model.training) return null;
+        long[] shape = [batch, 3, height, width];
+        if (_fused is not null && _fused.InputShape.SequenceEqual(shape) && _fused.IsCurrent) return _fused;
+        _fused?.Dispose();
+        _fused = null;
+        try
+        {
+            using var scope = NewDisposeScope();
+            _fused = FusedPlan.Build(model, from_array(input).view(shape));
+            Mode = "fused kernels";
+            log?.Invoke($"torch backend: the forward runs on the fused CPU kernels for [{string.Join(", ", shape)}] " +
+                        $"({_fused.Program.Ops.Count} operations, {_fused.Program.Bytes / (1 << 20)} MiB of buffers; " +
+                        $"largest difference from the module forward {_fused.Difference:G2})");
+            return _fused;
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            _fusedUnavailable = true;
+            log?.Invoke($"torch backend: no fused CPU forward: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>The compiled plan for this input, built on first use and rebuilt after the weights change; null when unavailable.</summary>
     private TorchScriptPlan? Plan(Tensor x)
     {
         if (_planUnavailable || model.training || x.dtype != ScalarType.Float32) return null;
-        if (_plan is not null && _plan.InputShape.SequenceEqual(x.shape) && _plan.IsCurrent) return _plan;
+        if (_plan is not null && _plan.InputShape.SequenceEqual(x.shape) && _plan.IsCurrent)
+        {
+            Mode = "compiled graph";
+            return _plan;
+        }
         _plan?.Dispose();
         _plan = null;
         try
@@ -66,6 +100,7 @@ internal sealed class TorchBackend(DetectorModule model, Device device, bool own
 
     public void Dispose()
     {
+        _fused?.Dispose();
         _plan?.Dispose();
         if (ownsModel) model.Dispose();
     }

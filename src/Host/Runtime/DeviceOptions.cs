@@ -42,12 +42,23 @@ internal sealed class DeviceOptions
     public string ConvKernels { get; set; } = "auto";
 
     /// <summary>
-    /// Whether the TorchSharp inference backend (<c>predict --backend torch</c>) runs the forward on the CPU as one
-    /// compiled TorchScript function (same kernels and numbers, less overhead per operation; docs/kernels.md) or module
-    /// by module (<c>false</c>).
+    /// How the TorchSharp inference backend (<c>predict --backend torch</c>) runs the forward on the CPU:
+    /// <c>fused</c> (the default: on the product's own fused CPU kernels, no libtorch call per operation; where the CPU
+    /// or the graph has no fused form, as <c>torchscript</c>), <c>torchscript</c> (one compiled TorchScript function
+    /// on libtorch's kernels), <c>module</c> (module by module). <c>true</c> means <c>fused</c> and <c>false</c>
+    /// <c>module</c>, as when this key was a switch. docs/kernels.md, "Inference at batch 1".
     /// </summary>
     [ConfigurationKeyName("torch_graph")]
-    public bool TorchGraph { get; set; } = true;
+    [System.ComponentModel.DataAnnotations.AllowedValues("fused", "torchscript", "module", "true", "false", "True", "False")]
+    public string TorchGraph { get; set; } = "fused";
+
+    /// <summary><see cref="TorchGraph"/> as the backend's setting.</summary>
+    public Inference.TorchForward TorchForward => TorchGraph.ToLowerInvariant() switch
+    {
+        "torchscript" => Inference.TorchForward.TorchScript,
+        "module" or "false" => Inference.TorchForward.Module,
+        _ => Inference.TorchForward.Fused,
+    };
 
     /// <summary>
     /// Intra-op threads of libtorch and, in <c>predict</c> and <c>eval --checkpoint</c>, of ONNX Runtime; 0 = their

@@ -119,7 +119,7 @@ internal sealed class PredictCommand(IConfiguration config, IPluginResolver reso
     {
         var deviceOptions = OptionsBinder.Bind<DeviceOptions>(config.GetSection("device"));
         if (s.Backend == BackendChoice.Torch)
-            return new TorchBackend(model, device, compiled: deviceOptions.TorchGraph, log: line => log.LogInformation("{Line}", line));
+            return new TorchBackend(model, device, forward: deviceOptions.TorchForward, log: line => log.LogInformation("{Line}", line));
         int decodedChannels = model.Layout.NumClasses + 4 + 2 * model.Layout.NumPoints;
         var onnxPath = s.Onnx;
         if (onnxPath is null)

@@ -1,5 +1,7 @@
 using NanoDet.Abstractions.Model;
 using NanoDet.Compute.Layers;
+using NanoDet.Host.Configuration;
+using NanoDet.Host.Model;
 using NanoDet.Host.Tests.Model;
 using NanoDet.Inference.Detections;
 using NanoDet.Inference.Errors;
@@ -52,6 +54,31 @@ internal static class ExportFixture
                 if (conv.bias is not null) conv.bias.fill_(output ? -1.0 : 0.0);
             }
         }
+    }
+
+    /// <summary>The models the plan tests run (name, input height, input width): the default profile, nanodet-plus-m 1.0x four-point, the tiny model.</summary>
+    public static TheoryData<string, int, int> PlanModels() => new()
+    {
+        { "default", 256, 320 },
+        { "plus-m-1.0x", 320, 320 },
+        { "tiny", 192, 320 },
+    };
+
+    /// <summary>One of <see cref="PlanModels"/>, in train mode with its own initialisation (the tiny one randomised and in eval mode).</summary>
+    public static DetectorModule PlanModel(string which) => which switch
+    {
+        "default" => DetectorBuilder.Build(NanoDetConfiguration.Build(new ConfigSources(TestPaths.RepoRoot, null, null, new Dictionary<string, string?>(), [])), ModelConfig.Resolver),
+        "plus-m-1.0x" => ModelConfig.Detector(ModelConfig.PlusM("1.0x", 36, 4)),
+        _ => TinyModel(),
+    };
+
+    /// <summary>Largest element-wise |a − b| (the lengths must agree).</summary>
+    public static double MaxDiff(float[] a, float[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        double worst = 0;
+        for (int i = 0; i < a.Length; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]));
+        return worst;
     }
 
     /// <summary>Deterministic input [1, 3, H, W] ~ N(0, 1).</summary>

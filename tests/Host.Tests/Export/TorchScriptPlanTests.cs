@@ -18,27 +18,13 @@ namespace NanoDet.Host.Tests.Export;
 /// </summary>
 public class TorchScriptPlanTests(ITestOutputHelper output)
 {
-    public static TheoryData<string, int, int> Models() => new()
-    {
-        { "default", 256, 320 },
-        { "plus-m-1.0x", 320, 320 },
-        { "tiny", 192, 320 },
-    };
-
-    private static DetectorModule Build(string which) => which switch
-    {
-        "default" => DetectorBuilder.Build(NanoDetConfiguration.Build(new ConfigSources(TestPaths.RepoRoot, null, null, new Dictionary<string, string?>(), [])), ModelConfig.Resolver),
-        "plus-m-1.0x" => ModelConfig.Detector(ModelConfig.PlusM("1.0x", 36, 4)),
-        _ => ExportFixture.TinyModel(),
-    };
-
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ExportFixture.PlanModels), MemberType = typeof(ExportFixture))]
     public void The_compiled_forward_equals_the_module_by_module_forward(string which, int height, int width)
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
-        using var model = Build(which);
+        using var model = ExportFixture.PlanModel(which);
         model.eval();
         var x = randn(1, 3, height, width);
         using var plan = TorchScriptPlan.Build(model, x, ConvKernelSelector.Shared);
@@ -64,7 +50,7 @@ public class TorchScriptPlanTests(ITestOutputHelper output)
         using var scope = NewDisposeScope();
         using var model = ExportFixture.TinyModel();
         var input = ExportFixture.Input(64, 64);
-        using var backend = new TorchBackend(model, CPU);
+        using var backend = new TorchBackend(model, CPU, forward: TorchForward.TorchScript);
         var before = backend.Run(input, 1, 64, 64).Values;
         Assert.Equal("compiled graph", backend.Mode);
 
@@ -76,10 +62,10 @@ public class TorchScriptPlanTests(ITestOutputHelper output)
         Assert.False(plan.IsCurrent);
 
         var after = backend.Run(input, 1, 64, 64).Values;
-        Assert.True(MaxDiff(before, after) > 1e-3, "the changed statistics did not reach the output");
+        Assert.True(ExportFixture.MaxDiff(before, after) > 1e-3, "the changed statistics did not reach the output");
         float[] expected;
         using (no_grad()) expected = model.forward(x).data<float>().ToArray();
-        Assert.True(MaxDiff(expected, after) <= 1e-5, $"rebuilt plan vs forward: {MaxDiff(expected, after)}");
+        Assert.True(ExportFixture.MaxDiff(expected, after) <= 1e-5, $"rebuilt plan vs forward: {ExportFixture.MaxDiff(expected, after)}");
     }
 
     /// <summary>y = conv(x); out = relu(y) + y: the activation must not run in place, since y is read again.</summary>
@@ -146,18 +132,10 @@ public class TorchScriptPlanTests(ITestOutputHelper output)
     {
         using var model = ExportFixture.TinyModel();
         var input = ExportFixture.Input(64, 64);
-        using var compiled = new TorchBackend(model, CPU);
-        using var eager = new TorchBackend(model, CPU, compiled: false);
-        Assert.True(MaxDiff(compiled.Run(input, 1, 64, 64).Values, eager.Run(input, 1, 64, 64).Values) <= 1e-5);
+        using var compiled = new TorchBackend(model, CPU, forward: TorchForward.TorchScript);
+        using var eager = new TorchBackend(model, CPU, forward: TorchForward.Module);
+        Assert.True(ExportFixture.MaxDiff(compiled.Run(input, 1, 64, 64).Values, eager.Run(input, 1, 64, 64).Values) <= 1e-5);
         Assert.Equal("compiled graph", compiled.Mode);
         Assert.Equal("module by module", eager.Mode);
-    }
-
-    private static double MaxDiff(float[] a, float[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        double worst = 0;
-        for (int i = 0; i < a.Length; i++) worst = Math.Max(worst, Math.Abs(a[i] - b[i]));
-        return worst;
     }
 }
