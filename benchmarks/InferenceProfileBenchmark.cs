@@ -91,6 +91,8 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                 Console.WriteLine($"| {name} | {what} | {sorted[sorted.Length / 2]:F2} ms | {sorted[0]:F2} ms | {sorted[^1]:F2} ms |");
             }
             Row("GcQuietRegion enter + exit alone", () => { using var q = GcQuietRegion.Enter(); });
+            using (var fusedBackend = new TorchBackend(model, CPU))
+                Row("TorchBackend.Run by default (fused kernels: GC region, input copy, program, new output array)", () => fusedBackend.Run(input, 1, size, size));
             Row("model.forward, no_grad", () =>
             {
                 using var scope = NewDisposeScope();
@@ -112,11 +114,11 @@ public sealed class InferenceProfileBenchmark : IBenchmark
                     plan.Run(x);
                 });
             }
-            using (var fused = FusedPlan.Build(model, x))
+            using (var fused = FusedPlan.Build(model, x, threads: get_num_threads()))
             {
                 Row($"the same forward on the fused CPU kernels ({fused.Program.Ops.Count} operations, {fused.Program.Bytes >> 20} MiB of buffers; the torch backend's default)",
                     () => fused.Run(input));
-                // Each operation timed alone (after the runs above, so every method is fully compiled), grouped by kind.
+                // Each operation timed alone on one thread (after the runs above, so every method is fully compiled), grouped by kind.
                 var opTimes = fused.Program.ProfileOps(input, runs);
                 var kinds = fused.Program.Ops.Select((o, i) => (Kind: o is FusedOps.Conv c ? $"fused {c.Kind} convolutions" : "fused " + o.Describe().Split(' ')[0], Ms: opTimes[i],
                         Flops: (o as FusedOps.Conv)?.Flops ?? 0))

@@ -39,8 +39,8 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
 
     public override IDisposable Scope(string name) => NoScope.Instance;
 
-    /// <summary>The program computing <paramref name="output"/> (operations nothing reads are dropped).</summary>
-    public FusedProgram Build(OnnxValue output)
+    /// <summary>The program computing <paramref name="output"/> on <paramref name="threads"/> threads (operations nothing reads are dropped).</summary>
+    public FusedProgram Build(OnnxValue output, int threads = 1)
     {
         var result = _values[output.Name];
         var live = new HashSet<int> { result.Storage };
@@ -58,7 +58,7 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
         }
         kept.Reverse();
         _ops.Clear();
-        return new FusedProgram(_storages, kept, _values["x"], result);
+        return new FusedProgram(_storages, kept, _values["x"], result, threads);
     }
 
     private FusedValue NewValue(long[] shape)
@@ -145,7 +145,7 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
             LeakyReLU leaky when leaky.negative_slope is >= 0 and <= 1 =>
                 new FusedOps.Activation(output, input, new Epilogue(FusedActivation.Leaky, (float)leaky.negative_slope)),
             ReLU6 => new FusedOps.Activation(output, input, new Epilogue(FusedActivation.Relu6)),
-            TorchSharp.Modules.Sigmoid => new FusedOps.Activation(output, input, "sigmoid", Logistic),
+            TorchSharp.Modules.Sigmoid => new FusedOps.Sigmoid(output, input),
             SiLU => new FusedOps.Activation(output, input, "silu", v => v * Logistic(v)),
             Hardswish => new FusedOps.Activation(output, input, "hardswish", v => v * Math.Clamp(v + 3f, 0f, 6f) / 6f),
             ELU elu => new FusedOps.Activation(output, input, "elu", v => v > 0 ? v : (float)elu.alpha * (MathF.Exp(v) - 1f)),
@@ -214,7 +214,7 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
     public override OnnxValue Sigmoid(OnnxValue x)
     {
         var input = Of(x);
-        return Emit(new FusedOps.Activation(NewValue(input.Shape), input, "sigmoid", Logistic));
+        return Emit(new FusedOps.Sigmoid(NewValue(input.Shape), input));
     }
 
     public override OnnxValue SoftmaxLastAxis(OnnxValue x)

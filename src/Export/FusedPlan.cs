@@ -41,9 +41,9 @@ public sealed class FusedPlan : IDisposable
     /// Builds the plan for <paramref name="model"/> (eval mode) and inputs shaped like <paramref name="input"/> (float32,
     /// CPU) and checks it on that input. Throws <see cref="NotSupportedException"/> when the CPU lacks AVX2/FMA or part
     /// of the graph has no fused form, and <see cref="InvalidOperationException"/> when the check fails or version
-    /// counters are unavailable.
+    /// counters are unavailable. <paramref name="threads"/> threads share the convolutions and pooling.
     /// </summary>
-    public static FusedPlan Build(nn.Module model, Tensor input)
+    public static FusedPlan Build(nn.Module model, Tensor input, int threads = 1)
     {
         if (!FusedKernels.IsSupported) throw new NotSupportedException("the fused CPU kernels need AVX2 and FMA");
         if (model is not IOnnxExportable exportable)
@@ -55,7 +55,7 @@ public sealed class FusedPlan : IDisposable
         var builder = new FusedGraphBuilder(input.shape);
         var outputs = exportable.ExportOnnx(builder, [builder.Input]);
         if (outputs.Count != 1) throw new NotSupportedException($"{model.GetType().Name} has {outputs.Count} outputs; plans return one");
-        var program = builder.Build(outputs[0]);
+        var program = builder.Build(outputs[0], threads);
         try
         {
             using var scope = NewDisposeScope();

@@ -148,6 +148,7 @@ public static unsafe class FusedKernels
     }
 
     /// <summary>The valid rows × cols of a 16-column scratch tile into y (rows <paramref name="ldy"/> apart).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyTile(float* t, int rows, int cols, float* y, long ldy)
     {
         for (int r = 0; r < rows; r++)
@@ -222,7 +223,9 @@ public static unsafe class FusedKernels
         StoreTile4(y, ldy, rows, cols, Epilogue.None, a00, a01, a10, a11, a20, a21, a30, a31);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Inlined into the tile kernels when the JIT agrees; compiled fully optimised from the first call when not (a
+    // not-yet-optimised copy made every depthwise tile's store slow for the first few dozen forwards).
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void StoreTile4(float* y, long ldy, int rows, int cols, Epilogue e,
         Vector256<float> a00, Vector256<float> a01, Vector256<float> a10, Vector256<float> a11,

@@ -32,6 +32,9 @@ public sealed unsafe class NativeFloats : IDisposable
 /// <summary>The operations a <see cref="FusedProgram"/> runs. Shapes are [B, C, H, W] unless stated.</summary>
 public static unsafe class FusedOps
 {
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> even shares of [0, n).</summary>
+    public static (long Start, long End) Share(long n, int part, int parts) => (n * part / parts, n * (part + 1) / parts);
+
     /// <summary>
     /// A convolution with its BatchNorm already folded into <c>weight</c> [Cout, Cin/groups, kH, kW] and <c>bias</c>
     /// [Cout]: 1×1 stride 1 as a matrix product over the channel rows, depthwise (groups = Cin = Cout) as per-channel
@@ -69,7 +72,7 @@ public static unsafe class FusedOps
             (_kh, _kw, _stride) = (kh, kw, stride);
             if (!Supports(_cin, _cout, kh, kw, stride, stride, 1, 1, groups))
                 throw new NotSupportedException($"convolution {_cin}→{_cout} {kh}×{kw} stride {stride} groups {groups}");
-            _depthwise = groups != 1 || (_cin == 1 && _cout == 1 && kh * kw > 1);
+            _depthwise = groups != 1;
             _pointwise = !_depthwise && kh == 1 && kw == 1 && stride == 1 && padH == 0 && padW == 0;
             if (_depthwise)
             {
@@ -105,78 +108,83 @@ public static unsafe class FusedOps
 
         public string Kind => _depthwise ? "depthwise" : _pointwise ? "1x1" : "dense";
 
-        public override long ScratchFloats => _planes is null ? 0 : _planes.Floats + _planes.RowScratch + FusedKernels.Slack;
+        public override long ScratchFloats(int parts) => _planes is null ? 0 : _planes.ScratchFloats(parts);
+
+        /// <summary>1×1: one phase per run; dense: per image, fill the planes then compute; depthwise: one phase per image.</summary>
+        public override int Phases => _pointwise ? 1 : (int)Inputs[0].Shape[0] * (_depthwise ? 1 : 2);
 
         public override string Describe() =>
             $"conv {Kind} {_cin}→{_cout} {_kh}×{_kw}/{_stride} on {_h}×{_w}{(Epilogue.Kind == FusedActivation.None ? "" : " + " + Epilogue.Kind)}";
 
+        /// <summary>
+        /// 1×1: part of the (image, 16-position tile, 6-channel block) units, tile-major so a tile's inputs stay in cache;
+        /// dense: phase 2b fills part of image b's channels into the planes, phase 2b + 1 computes part of its
+        /// (row, tile, block) units; depthwise: phase b fills and computes part of image b's channels.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void RunPart(FusedMemory memory, int phase, int part, int parts)
+        {
+            float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
+            long inImage = (long)_cin * _h * _w, outImage = (long)_cout * _oh * _ow;
+            int blocks = (_cout + FusedKernels.TileRows - 1) / FusedKernels.TileRows;
+            float* w = _weights.Data, bias = _bias.Data;
+            int* offsets = _offsets!.Data;
+            if (_pointwise)
+            {
+                int hw = _h * _w, tiles = (hw + FusedKernels.TileCols - 1) / FusedKernels.TileCols;
+                var (start, end) = Share((long)Inputs[0].Shape[0] * tiles * blocks, part, parts);
+                for (long u = start; u < end; u++)
+                {
+                    long b = u / ((long)tiles * blocks);
+                    int t = (int)(u / blocks % tiles), m0 = (int)(u % blocks) * FusedKernels.TileRows, n0 = t * FusedKernels.TileCols;
+                    FusedKernels.MatrixTile(w + (long)m0 * _cin, x + b * inImage + n0, offsets, _cin, bias + m0, y + b * outImage + (long)m0 * hw + n0, hw,
+                        Math.Min(FusedKernels.TileRows, _cout - m0), Math.Min(FusedKernels.TileCols, hw - n0), Epilogue);
+                }
+                return;
+            }
+            var planes = _planes!;
+            float* scratch = memory.Scratch;
+            if (_depthwise)
+            {
+                long image = phase;
+                var (c0, c1) = Share(_cin, part, parts);
+                planes.Fill(x + image * inImage, scratch, planes.RowScratchOf(scratch, part), (int)c0, (int)c1);
+                Depthwise(y + image * outImage, scratch, (int)c0, (int)c1);
+                return;
+            }
+            long img = phase / 2;
+            if (phase % 2 == 0)
+            {
+                var (c0, c1) = Share(_cin, part, parts);
+                planes.Fill(x + img * inImage, scratch, planes.RowScratchOf(scratch, part), (int)c0, (int)c1);
+                return;
+            }
+            int k = _cin * _kh * _kw, xTiles = (_ow + FusedKernels.TileCols - 1) / FusedKernels.TileCols;
+            long ohw = (long)_oh * _ow;
+            var (first, last) = Share((long)_oh * xTiles * blocks, part, parts);
+            for (long u = first; u < last; u++)
+            {
+                int oy = (int)(u / ((long)xTiles * blocks)), x0 = (int)(u / blocks % xTiles) * FusedKernels.TileCols, m0 = (int)(u % blocks) * FusedKernels.TileRows;
+                float* src = scratch + (long)oy * _stride * planes.RowStride + x0;
+                FusedKernels.MatrixTile(w + (long)m0 * k, src, offsets, k, bias + m0, y + img * outImage + m0 * ohw + (long)oy * _ow + x0, ohw,
+                    Math.Min(FusedKernels.TileRows, _cout - m0), Math.Min(FusedKernels.TileCols, _ow - x0), Epilogue);
+            }
+        }
 
         public override void Run(FusedMemory memory)
         {
-            float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
-            long batch = Inputs[0].Shape[0];
-            long inImage = (long)_cin * _h * _w, outImage = (long)_cout * _oh * _ow;
-            for (long b = 0; b < batch; b++)
-            {
-                float* xb = x + b * inImage, yb = y + b * outImage;
-                if (_pointwise) Pointwise(xb, yb);
-                else if (_depthwise) Depthwise(xb, yb, memory.Scratch);
-                else Dense(xb, yb, memory.Scratch);
-            }
+            for (int phase = 0; phase < Phases; phase++) RunPart(memory, phase, 0, 1);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
-        private void Pointwise(float* x, float* y)
-        {
-            int hw = _h * _w, k = _cin;
-            float* w = _weights.Data, bias = _bias.Data;
-            int* offsets = _offsets!.Data;
-            for (int n0 = 0; n0 < hw; n0 += FusedKernels.TileCols)
-            {
-                int cols = Math.Min(FusedKernels.TileCols, hw - n0);
-                for (int m0 = 0; m0 < _cout; m0 += FusedKernels.TileRows)
-                    FusedKernels.MatrixTile(w + (long)m0 * k, x + n0, offsets, k, bias + m0, y + (long)m0 * hw + n0, hw,
-                        Math.Min(FusedKernels.TileRows, _cout - m0), cols, Epilogue);
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
-        private void Dense(float* x, float* y, float* scratch)
+        private void Depthwise(float* y, float* scratch, int c0, int c1)
         {
             var planes = _planes!;
-            float* row = scratch + planes.Floats + FusedKernels.Slack;
-            planes.Fill(x, scratch, row);
-            int k = _cin * _kh * _kw;
-            long ohw = (long)_oh * _ow;
-            float* w = _weights.Data, bias = _bias.Data;
-            int* offsets = _offsets!.Data;
-            for (int oy = 0; oy < _oh; oy++)
-            {
-                float* src = scratch + (long)oy * _stride * planes.RowStride;
-                for (int x0 = 0; x0 < _ow; x0 += FusedKernels.TileCols)
-                {
-                    int cols = Math.Min(FusedKernels.TileCols, _ow - x0);
-                    for (int m0 = 0; m0 < _cout; m0 += FusedKernels.TileRows)
-                        FusedKernels.MatrixTile(w + (long)m0 * k, src + x0, offsets, k, bias + m0, y + m0 * ohw + (long)oy * _ow + x0, ohw,
-                            Math.Min(FusedKernels.TileRows, _cout - m0), cols, Epilogue);
-                }
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
-        private void Depthwise(float* x, float* y, float* scratch)
-        {
-            var planes = _planes!;
-            planes.Fill(x, scratch, scratch + planes.Floats + FusedKernels.Slack);
             long ohw = (long)_oh * _ow;
             int tapCount = _kh * _kw;
             int* taps = _offsets!.Data;
             long rowStep = (long)_stride * planes.RowStride;
-            for (int c = 0; c < _cin; c++)
+            for (int c = c0; c < c1; c++)
             {
                 float* channel = scratch + c * planes.ChannelStride;
                 float* w = _weights.Data + c * tapCount;
@@ -209,36 +217,43 @@ public static unsafe class FusedOps
 
         private int[]? _taps;
 
-        public override long ScratchFloats => _planes.Floats + _planes.RowScratch + FusedKernels.Slack;
+        public override long ScratchFloats(int parts) => _planes.ScratchFloats(parts);
+
+        public override int Phases => (int)Output.Shape[0];
 
         public override string Describe() => $"maxpool {kh}×{kw}/{stride} on {Inputs[0].Shape[2]}×{Inputs[0].Shape[3]}";
 
+        /// <summary>Phase b: part of image b's channels, padded with −∞ and pooled.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
-        public override void Run(FusedMemory memory)
+        public override void RunPart(FusedMemory memory, int phase, int part, int parts)
         {
-            float* x = memory.Of(Inputs[0]), y = memory.Of(Output), scratch = memory.Scratch;
-            int c = (int)Output.Shape[1], oh = (int)Output.Shape[2], ow = (int)Output.Shape[3];
+            float* scratch = memory.Scratch;
+            int oh = (int)Output.Shape[2], ow = (int)Output.Shape[3];
             long inImage = Inputs[0].Count / Inputs[0].Shape[0], outImage = Output.Count / Output.Shape[0];
-            _taps ??= _planes.TapOffsets(kh, kw);
+            var (c0, c1) = Share(Output.Shape[1], part, parts);
+            _planes.Fill(memory.Of(Inputs[0]) + phase * inImage, scratch, _planes.RowScratchOf(scratch, part), (int)c0, (int)c1);
             long rowStep = (long)stride * _planes.RowStride;
-            fixed (int* taps = _taps)
-            for (long b = 0; b < Output.Shape[0]; b++)
+            var offsets = _taps ??= _planes.TapOffsets(kh, kw);
+            fixed (int* taps = offsets)
             {
-                _planes.Fill(x + b * inImage, scratch, scratch + _planes.Floats + FusedKernels.Slack);
-                for (int ch = 0; ch < c; ch++)
+                for (long ch = c0; ch < c1; ch++)
                 {
                     float* channel = scratch + ch * _planes.ChannelStride;
-                    float* yc = y + b * outImage + (long)ch * oh * ow;
+                    float* yc = memory.Of(Output) + phase * outImage + ch * oh * ow;
                     for (int r0 = 0; r0 < oh; r0 += 4)
                     {
                         float* src = channel + (long)r0 * stride * _planes.RowStride;
                         for (int x0 = 0; x0 < ow; x0 += 16)
-                            FusedKernels.MaxPoolTile(src + x0, taps, _taps.Length, rowStep,
+                            FusedKernels.MaxPoolTile(src + x0, taps, offsets.Length, rowStep,
                                 yc + (long)r0 * ow + x0, ow, Math.Min(4, oh - r0), Math.Min(16, ow - x0));
                     }
                 }
             }
+        }
+
+        public override void Run(FusedMemory memory)
+        {
+            for (int phase = 0; phase < Phases; phase++) RunPart(memory, phase, 0, 1);
         }
     }
 
@@ -265,7 +280,6 @@ public static unsafe class FusedOps
         public override string Describe() => $"activation {Name}";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
@@ -280,6 +294,23 @@ public static unsafe class FusedOps
         }
     }
 
+    /// <summary>The logistic function 1 / (1 + e^−x), eight floats at a time.</summary>
+    public sealed class Sigmoid(FusedValue output, FusedValue input) : FusedOp(output, input)
+    {
+        public override string Describe() => "sigmoid";
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Run(FusedMemory memory)
+        {
+            float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
+            long n = Output.Count, i = 0;
+            var one = Vector256.Create(1f);
+            for (; i + 8 <= n; i += 8)
+                Avx.Store(y + i, Avx.Divide(one, Avx.Add(one, Vector256.Exp(Avx.Subtract(Vector256<float>.Zero, Avx.LoadVector256(x + i))))));
+            for (; i < n; i++) y[i] = 1f / (1f + MathF.Exp(-x[i]));
+        }
+    }
+
     /// <summary>y = x · scale[c] + shift[c] (a BatchNorm not preceded by a convolution).</summary>
     public sealed class ChannelAffine : FusedOp, IDisposable
     {
@@ -291,7 +322,6 @@ public static unsafe class FusedOps
         public override string Describe() => "channel affine";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
@@ -315,18 +345,19 @@ public static unsafe class FusedOps
     /// <summary>Add, Sub, Mul, Div, Min or Max with numpy broadcasting (same shapes take the vector path).</summary>
     public sealed class Binary : FusedOp
     {
-        private readonly string _op;
+        private static readonly string[] Names = ["Add", "Sub", "Mul", "Div", "Min", "Max"];
+
+        private readonly int _op;
 
         public Binary(FusedValue output, FusedValue a, FusedValue b, string op) : base(output, a, b)
         {
-            if (op is not ("Add" or "Sub" or "Mul" or "Div" or "Min" or "Max")) throw new NotSupportedException($"binary op {op}");
-            _op = op;
+            _op = Array.IndexOf(Names, op);
+            if (_op < 0) throw new NotSupportedException($"binary op {op}");
         }
 
-        public override string Describe() => $"binary {_op}";
+        public override string Describe() => $"binary {Names[_op]}";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* a = memory.Of(Inputs[0]), b = memory.Of(Inputs[1]), y = memory.Of(Output);
@@ -360,23 +391,25 @@ public static unsafe class FusedOps
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => _op switch
         {
-            "Add" => Avx.Add(a, b),
-            "Sub" => Avx.Subtract(a, b),
-            "Mul" => Avx.Multiply(a, b),
-            "Div" => Avx.Divide(a, b),
-            "Min" => Avx.Min(a, b),
+            0 => Avx.Add(a, b),
+            1 => Avx.Subtract(a, b),
+            2 => Avx.Multiply(a, b),
+            3 => Avx.Divide(a, b),
+            4 => Avx.Min(a, b),
             _ => Avx.Max(a, b),
         };
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private float Apply(float a, float b) => _op switch
         {
-            "Add" => a + b,
-            "Sub" => a - b,
-            "Mul" => a * b,
-            "Div" => a / b,
-            "Min" => MathF.Min(a, b),
+            0 => a + b,
+            1 => a - b,
+            2 => a * b,
+            3 => a / b,
+            4 => MathF.Min(a, b),
             _ => MathF.Max(a, b),
         };
 
@@ -401,7 +434,6 @@ public static unsafe class FusedOps
         public override string Describe() => $"concat axis {axis} of {Inputs.Length}";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* y = memory.Of(Output);
@@ -425,7 +457,6 @@ public static unsafe class FusedOps
         public override string Describe() => $"slice axis {axis}";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
@@ -443,7 +474,6 @@ public static unsafe class FusedOps
         public override string Describe() => $"transpose ({string.Join(", ", perm)})";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
@@ -498,7 +528,6 @@ public static unsafe class FusedOps
         public override string Describe() => "concat + channel shuffle";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* a = memory.Of(Inputs[0]), b = memory.Of(Inputs[1]), y = memory.Of(Output);
@@ -517,7 +546,10 @@ public static unsafe class FusedOps
     /// <summary>Integer-factor spatial up-sampling, bilinear (half-pixel or aligned corners, as PyTorch) or nearest.</summary>
     public sealed class Upsample(FusedValue output, FusedValue input, bool bilinear, bool alignCorners) : FusedOp(output, input)
     {
-        public override long ScratchFloats => (Inputs[0].Shape[2] + 1) * (Output.Shape[3] + FusedKernels.Slack);
+        private readonly (int[] Lo, int[] Hi, float[] Frac) _rows = Taps((int)input.Shape[2], (int)output.Shape[2], bilinear, alignCorners);
+        private readonly (int[] Lo, int[] Hi, float[] Frac) _columns = Taps((int)input.Shape[3], (int)output.Shape[3], bilinear, alignCorners);
+
+        public override long ScratchFloats(int parts) => (Inputs[0].Shape[2] + 1) * (Output.Shape[3] + FusedKernels.Slack);
 
         public override string Describe() => $"upsample {(bilinear ? "bilinear" : "nearest")}";
 
@@ -527,8 +559,8 @@ public static unsafe class FusedOps
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);
             int h = (int)Inputs[0].Shape[2], w = (int)Inputs[0].Shape[3], oh = (int)Output.Shape[2], ow = (int)Output.Shape[3];
             long planes = Output.Shape[0] * Output.Shape[1];
-            var (y0, y1, fy) = Taps(h, oh, bilinear, alignCorners);
-            var (x0, x1, fx) = Taps(w, ow, bilinear, alignCorners);
+            var (y0, y1, fy) = _rows;
+            var (x0, x1, fx) = _columns;
             // Every input row interpolated along x once, then each output row a blend of two of those rows.
             int rowStride = ow + FusedKernels.Slack;
             float* rows = memory.Scratch;
@@ -583,7 +615,6 @@ public static unsafe class FusedOps
         public override string Describe() => "softmax";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-
         public override void Run(FusedMemory memory)
         {
             float* x = memory.Of(Inputs[0]), y = memory.Of(Output);

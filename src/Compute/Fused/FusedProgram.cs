@@ -27,7 +27,7 @@ public sealed unsafe class FusedMemory
 
     private readonly float*[] _storages;
 
-    /// <summary>Scratch shared by all operations (at least every operation's <see cref="FusedOp.ScratchFloats"/>).</summary>
+    /// <summary>Scratch shared by all operations (at least every operation's <see cref="FusedOp.ScratchFloats"/> for the program's thread count).</summary>
     public float* Scratch { get; }
 
     /// <summary>The first float of <paramref name="value"/>.</summary>
@@ -45,8 +45,18 @@ public abstract class FusedOp
     /// <summary>The value written (every float of it).</summary>
     public FusedValue Output { get; internal set; }
 
-    /// <summary>Floats of shared scratch the operation needs while it runs.</summary>
-    public virtual long ScratchFloats => 0;
+    /// <summary>Floats of shared scratch the operation needs while it runs split into <paramref name="parts"/> parts.</summary>
+    public virtual long ScratchFloats(int parts) => 0;
+
+    /// <summary>
+    /// Phases of a split run (0: the operation does not split). Every part of a phase finishes before any part of the
+    /// next one starts.
+    /// </summary>
+    public virtual int Phases => 0;
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of phase <paramref name="phase"/> (operations with <see cref="Phases"/> above 0).</summary>
+    public virtual void RunPart(FusedMemory memory, int phase, int part, int parts) =>
+        throw new NotSupportedException($"{Describe()} does not split");
 
     /// <summary>Short description for logs and tests.</summary>
     public abstract string Describe();
@@ -75,13 +85,16 @@ public sealed unsafe class FusedProgram : IDisposable
     private readonly FusedMemory _memory;
     private readonly nint _scratch;
     private bool _disposed;
+    private FusedWorkers? _workers;
 
     /// <param name="storageFloats">Size in floats of every storage, by id.</param>
     /// <param name="ops">The operations in order.</param>
     /// <param name="input">The value the caller's input is copied into.</param>
     /// <param name="output">The value copied out as the result.</param>
-    public FusedProgram(IReadOnlyList<long> storageFloats, IEnumerable<FusedOp> ops, FusedValue input, FusedValue output)
+    /// <param name="threads">Threads that share the operations that split (1: the caller's only).</param>
+    public FusedProgram(IReadOnlyList<long> storageFloats, IEnumerable<FusedOp> ops, FusedValue input, FusedValue output, int threads = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         if (!FusedKernels.IsSupported) throw new NotSupportedException("the fused CPU kernels need AVX2 and FMA");
         _input = input;
         (_ops, _output) = FuseActivations(ops.ToList(), output);
@@ -89,13 +102,17 @@ public sealed unsafe class FusedProgram : IDisposable
         var pointers = new float*[storageFloats.Count];
         for (int s = 0; s < pointers.Length; s++)
             if (assignment[s] >= 0) pointers[s] = (float*)_buffers[assignment[s]];
-        long scratch = _ops.Count == 0 ? 0 : _ops.Max(o => o.ScratchFloats);
+        long scratch = _ops.Count == 0 ? 0 : _ops.Max(o => o.ScratchFloats(threads));
+        Threads = threads;
         _scratch = Allocate(scratch);
         _memory = new FusedMemory(pointers, (float*)_scratch);
     }
 
     /// <summary>The operations, after activations were fused into the operations that produce their inputs.</summary>
     public IReadOnlyList<FusedOp> Ops => _ops;
+
+    /// <summary>Threads that share the operations that split.</summary>
+    public int Threads { get; }
 
     /// <summary>Native buffers the storages share.</summary>
     public int BufferCount => _buffers.Count;
@@ -116,7 +133,27 @@ public sealed unsafe class FusedProgram : IDisposable
         if (input.Length != _input.Count) throw new ArgumentException($"input has {input.Length} floats, the program takes {_input.Count}");
         if (output.Length != _output.Count) throw new ArgumentException($"output has {output.Length} floats, the program gives {_output.Count}");
         input.CopyTo(new Span<float>(_memory.Of(_input), input.Length));
-        foreach (var op in _ops) op.Run(_memory);
+        if (Threads > 1)
+        {
+            _workers ??= new FusedWorkers(Threads - 1);
+            _workers.Wake();
+            try
+            {
+                foreach (var op in _ops)
+                {
+                    if (op.Phases > 0) _workers.Run(op, _memory);
+                    else op.Run(_memory);
+                }
+            }
+            finally
+            {
+                _workers.Rest();
+            }
+        }
+        else
+        {
+            foreach (var op in _ops) op.Run(_memory);
+        }
         new ReadOnlySpan<float>(_memory.Of(_output), output.Length).CopyTo(output);
     }
 
@@ -231,6 +268,7 @@ public sealed unsafe class FusedProgram : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        _workers?.Dispose();
         foreach (var b in _buffers) NativeMemory.AlignedFree((void*)b);
         _buffers.Clear();
         if (_scratch != 0) NativeMemory.AlignedFree((void*)_scratch);

@@ -85,13 +85,22 @@ public sealed unsafe class PaddedPlanes
     /// <summary>Floats of scratch <see cref="Fill"/> needs for one padded row.</summary>
     public int RowScratch => 2 * RowStride + 16;
 
-    /// <summary>Copies x [C, H, W] (contiguous) into the planes at <paramref name="planes"/>; <paramref name="row"/> is scratch of <see cref="RowScratch"/> floats.</summary>
+    /// <summary>Scratch for the planes of one image followed by one row scratch per part (<see cref="RowScratchOf"/>).</summary>
+    public long ScratchFloats(int parts) => Floats + FusedKernels.Slack + parts * (long)(RowScratch + FusedKernels.Slack);
+
+    /// <summary>Part <paramref name="part"/>'s row scratch in a scratch laid out as <see cref="ScratchFloats"/> says.</summary>
+    public float* RowScratchOf(float* scratch, int part) => scratch + Floats + FusedKernels.Slack + part * (long)(RowScratch + FusedKernels.Slack);
+
+    /// <summary>
+    /// Copies channels [<paramref name="c0"/>, <paramref name="c1"/>) of x [C, H, W] (contiguous) into the planes at
+    /// <paramref name="planes"/>; <paramref name="row"/> is scratch of <see cref="RowScratch"/> floats.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Fill(float* x, float* planes, float* row)
+    public void Fill(float* x, float* planes, float* row, int c0, int c1)
     {
         var padVector = Vector256.Create(PadValue);
         int width = Width;
-        for (int c = 0; c < Channels; c++)
+        for (int c = c0; c < c1; c++)
         {
             float* channel = planes + c * ChannelStride;
             float* input = x + (long)c * Height * width;

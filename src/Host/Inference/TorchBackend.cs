@@ -55,10 +55,10 @@ internal sealed class TorchBackend(DetectorModule model, Device device, bool own
         try
         {
             using var scope = NewDisposeScope();
-            _fused = FusedPlan.Build(model, from_array(input).view(shape));
+            _fused = FusedPlan.Build(model, from_array(input).view(shape), threads: Math.Max(1, get_num_threads()));
             Mode = "fused kernels";
             log?.Invoke($"torch backend: the forward runs on the fused CPU kernels for [{string.Join(", ", shape)}] " +
-                        $"({_fused.Program.Ops.Count} operations, {_fused.Program.Bytes / (1 << 20)} MiB of buffers; " +
+                        $"({_fused.Program.Ops.Count} operations, {_fused.Program.Bytes / (1 << 20)} MiB of buffers, {_fused.Program.Threads} thread{(_fused.Program.Threads == 1 ? "" : "s")}; " +
                         $"largest difference from the module forward {_fused.Difference:G2})");
             return _fused;
         }

@@ -61,8 +61,8 @@ internal sealed class DeviceOptions
     };
 
     /// <summary>
-    /// Intra-op threads of libtorch and, in <c>predict</c> and <c>eval --checkpoint</c>, of ONNX Runtime; 0 = their
-    /// defaults (libtorch: all cores; ONNX Runtime: one per physical core).
+    /// Intra-op threads of libtorch (which the torch backend's fused CPU kernels also use) and, in <c>predict</c> and
+    /// <c>eval --checkpoint</c>, of ONNX Runtime; 0 = their defaults (libtorch: all cores; ONNX Runtime: one per physical core).
     /// </summary>
     [ConfigurationKeyName("threads")]
     [System.ComponentModel.DataAnnotations.Range(0, 1024)]

@@ -55,9 +55,12 @@ public class FusedOpsTests
         };
 
         var (input, output) = (new FusedValue(0, 0, x.shape), new FusedValue(1, 0, expected.shape));
-        var op = new FusedOps.Conv(output, input, Floats(weight), Floats(bias), k, k, stride, pad, pad, groups) { Epilogue = epilogue };
-        var got = RunOne(op, [input.Count, output.Count], input, output, Floats(x));
+        FusedOps.Conv Op() => new(output, input, Floats(weight), Floats(bias), k, k, stride, pad, pad, groups) { Epilogue = epilogue };
+        var got = RunOne(Op(), [input.Count, output.Count], input, output, Floats(x));
         AssertClose(expected, got);
+        // Split across three threads (more parts than this machine has cores): the same floats, since each part
+        // computes whole outputs with the same arithmetic.
+        Assert.Equal(got, RunOne(Op(), [input.Count, output.Count], input, output, Floats(x), threads: 3));
     }
 
     [Theory]
@@ -74,6 +77,7 @@ public class FusedOpsTests
         var (input, output) = (new FusedValue(0, 0, x.shape), new FusedValue(1, 0, expected.shape));
         var got = RunOne(new FusedOps.MaxPool(output, input, k, k, stride, pad, pad), [input.Count, output.Count], input, output, Floats(x));
         Assert.Equal(Floats(expected), got);
+        Assert.Equal(got, RunOne(new FusedOps.MaxPool(output, input, k, k, stride, pad, pad), [input.Count, output.Count], input, output, Floats(x), threads: 2));
     }
 
     [Theory]
@@ -119,7 +123,7 @@ public class FusedOpsTests
     }
 
     [Fact]
-    public void Concat_slice_broadcast_add_sigmoid_and_softmax_equal_libtorch()
+    public void Concat_slice_broadcast_add_sigmoid_silu_and_softmax_equal_libtorch()
     {
         using var scope = NewDisposeScope();
         var x = randn([2, 6, 5], generator: new Generator(9));
@@ -137,7 +141,8 @@ public class FusedOpsTests
         AssertClose(x + x.flatten()[55..],
             RunOne(new FusedOps.Binary(sum, xs, row, "Add"), [60, 60], xs, sum, Floats(x), inputStorage: new FusedValue(0, 0, [60])));
         var y = new FusedValue(1, 0, x.shape);
-        AssertClose(x.sigmoid(), RunOne(new FusedOps.Activation(y, xs, "sigmoid", v => 1f / (1f + MathF.Exp(-v))), [60, 60], xs, y, Floats(x)));
+        AssertClose(x.sigmoid(), RunOne(new FusedOps.Sigmoid(y, xs), [60, 60], xs, y, Floats(x)));
+        AssertClose(nn.functional.silu(x), RunOne(new FusedOps.Activation(y, xs, "silu", v => v / (1f + MathF.Exp(-v))), [60, 60], xs, y, Floats(x)));
         AssertClose(x.softmax(-1), RunOne(new FusedOps.SoftmaxLastAxis(y, xs), [60, 60], xs, y, Floats(x)));
     }
 
@@ -173,9 +178,9 @@ public class FusedOpsTests
         AssertClose(y.relu() + y, got);
     }
 
-    private static float[] RunOne(FusedOp op, long[] storages, FusedValue input, FusedValue output, float[] data, FusedValue? inputStorage = null)
+    private static float[] RunOne(FusedOp op, long[] storages, FusedValue input, FusedValue output, float[] data, FusedValue? inputStorage = null, int threads = 1)
     {
-        using var program = new FusedProgram(storages, [op], inputStorage ?? input, output);
+        using var program = new FusedProgram(storages, [op], inputStorage ?? input, output, threads);
         var result = new float[output.Count];
         program.Run(data, result);
         return result;

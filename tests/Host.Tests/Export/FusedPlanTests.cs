@@ -44,6 +44,9 @@ public class FusedPlanTests(ITestOutputHelper output)
         Assert.DoesNotContain(plan.Program.Ops, o => o.Describe().StartsWith("activation Leaky", StringComparison.Ordinal));
         Assert.Contains(plan.Program.Ops, o => o is NanoDet.Compute.Fused.FusedOps.ShuffleConcat);
         Assert.True(plan.Program.BufferCount < plan.Program.Ops.Count / 4, $"{plan.Program.BufferCount} buffers for {plan.Program.Ops.Count} operations");
+        // On two threads the convolutions and pooling are split into parts that compute whole outputs: the same floats.
+        using var split = FusedPlan.Build(model, x, threads: 2);
+        Assert.Equal(actual, split.Run(x.data<float>().ToArray()));
     }
 
     [Fact]
