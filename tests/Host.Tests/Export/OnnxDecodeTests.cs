@@ -83,7 +83,7 @@ public class OnnxDecodeTests(ITestOutputHelper output)
                     if (i % (c + g) < c) maxScore = Math.Max(maxScore, d);
                     else maxPixel = Math.Max(maxPixel, d);
                 }
-                output.WriteLine($"{backend.Name}: max |Δscore| = {maxScore:E2}, max |Δpixel| = {maxPixel:E2} over {actual.Values.Length / (c + g)} priors");
+                output.WriteLine($"{encoding}, {backend.Name}: max |Δscore| = {maxScore:E2}, max |Δpixel| = {maxPixel:E2} over {actual.Values.Length / (c + g)} priors");
                 Assert.True(maxScore <= 1e-4, $"{backend.Name}: score error {maxScore}");
                 Assert.True(maxPixel <= 1e-3, $"{backend.Name}: decoded coordinate error {maxPixel} px");
 
