@@ -71,8 +71,9 @@ public interface IFusableEpilogue
 }
 
 /// <summary>
-/// A straight-line program of fused CPU operations (<see cref="FusedOps"/>) over float32 arrays: the batch-1
-/// inference forward of a network without libtorch in the loop. Storages are assigned to a few reused native buffers
+/// A straight-line program of fused CPU operations (<see cref="FusedOps"/>) over float32 arrays: the inference
+/// forward of a network for one input shape (any batch; the torch backend builds it for batch 1) without libtorch in
+/// the loop. Storages are assigned to a few reused native buffers
 /// by lifetime (a storage's buffer is free once its last reader has run), so the working set stays small; every buffer
 /// has <see cref="FusedKernels.Slack"/> floats beyond its end. Not thread-safe: one <see cref="Run"/> at a time.
 /// </summary>
