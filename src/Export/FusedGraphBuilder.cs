@@ -1,5 +1,6 @@
 using NanoDet.Abstractions.Export;
 using NanoDet.Compute.Fused;
+using NanoDet.Compute.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +20,6 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
     private readonly List<long> _storages = [];
     private readonly List<FusedOp> _ops = [];
     private readonly Dictionary<string, (string A, string B)> _pairInputs = new(StringComparer.Ordinal);
-    private readonly List<Tensor> _sources = [];
     private int _counter;
 
     /// <param name="inputShape">[B, 3, H, W].</param>
@@ -33,11 +33,6 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
     public OnnxValue Input { get; }
 
     public override int Opset => 17;
-
-    /// <summary>Module tensors the program's weights were made from.</summary>
-    public IReadOnlyList<Tensor> Sources => _sources;
-
-    public override IDisposable Scope(string name) => NoScope.Instance;
 
     /// <summary>The program computing <paramref name="output"/> on <paramref name="threads"/> threads (operations nothing reads are dropped).</summary>
     public FusedProgram Build(OnnxValue output, int threads = 1)
@@ -89,28 +84,15 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
         if (input.Shape.Length != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
         long cout = convWeight.shape[0], cin = convWeight.shape[1] * groups;
         if (input.Shape[1] != cin) throw new ArgumentException($"Conv expects {cin} input channels, got {x}");
-        if (s[0] != s[1] || !FusedOps.Conv.Supports((int)cin, (int)cout, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)d[0], (int)d[1], groups))
+        if (!FusedOps.Conv.Supports((int)cin, (int)cout, (int)k[0], (int)k[1], (int)s[0], (int)s[1], (int)d[0], (int)d[1], groups))
             throw new NotSupportedException($"convolution {cin}→{cout} {k[0]}×{k[1]} stride {s[0]}×{s[1]} dilation {d[0]}×{d[1]} groups {groups} has no fused kernel");
-        _sources.Add(convWeight);
-        if (convBias is not null) _sources.Add(convBias);
         float[] weight, bias;
         using (var scope = NewDisposeScope())
         {
-            if (batchNorm is null)
-            {
-                weight = convWeight.detach().to(ScalarType.Float32).contiguous().data<float>().ToArray();
-                bias = convBias is null ? new float[cout] : convBias.detach().to(ScalarType.Float32).data<float>().ToArray();
-            }
-            else
-            {
-                foreach (var t in new[] { batchNorm.weight, batchNorm.bias, batchNorm.running_mean, batchNorm.running_var })
-                    if (t is not null) _sources.Add(t);
-                var (fw, fb) = FoldedBatchNorm(convWeight, convBias, batchNorm);
-                weight = fw.contiguous().data<float>().ToArray();
-                bias = fb.data<float>().ToArray();
-                fw.Dispose();
-                fb.Dispose();
-            }
+            var (w, b) = batchNorm is null ? (convWeight.detach().to(ScalarType.Float32), convBias?.detach().to(ScalarType.Float32))
+                : FoldedBatchNorm(convWeight, convBias, batchNorm);
+            weight = TensorArrays.ToFloatArray(w);
+            bias = b is null ? new float[cout] : TensorArrays.ToFloatArray(b);
         }
         long oh = ConvOut(input.Shape[2], k[0], s[0], p[0], d[0]), ow = ConvOut(input.Shape[3], k[1], s[1], p[1], d[1]);
         var output = NewValue([input.Shape[0], cout, oh, ow]);
@@ -120,12 +102,10 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
     protected override OnnxValue StandaloneBatchNorm(OnnxValue x, BatchNorm2d bn)
     {
         var input = Of(x);
-        foreach (var t in new[] { bn.weight, bn.bias, bn.running_mean, bn.running_var })
-            if (t is not null) _sources.Add(t);
         var (scale, shift) = StandaloneBatchNormAffine(bn, input.Shape[1]);
         using (scale)
         using (shift)
-            return Emit(new FusedOps.ChannelAffine(NewValue(input.Shape), input, scale.data<float>().ToArray(), shift.data<float>().ToArray()));
+            return Emit(new FusedOps.ChannelAffine(NewValue(input.Shape), input, TensorArrays.ToFloatArray(scale), TensorArrays.ToFloatArray(shift)));
     }
 
     protected override OnnxValue MaxPool(OnnxValue x, MaxPool2d pool, long[] k, long[] s, long[] p, long[] shape)
@@ -231,12 +211,4 @@ internal sealed class FusedGraphBuilder : ModuleGraphBuilder
     public override OnnxValue Op(string opType, IReadOnlyList<OnnxValue> inputs, long[] outputShape, IReadOnlyDictionary<string, object>? attributes = null) =>
         throw new NotSupportedException($"ONNX op {opType} has no fused form here");
 
-    private sealed class NoScope : IDisposable
-    {
-        public static readonly NoScope Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
 }

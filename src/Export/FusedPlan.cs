@@ -1,6 +1,6 @@
 using NanoDet.Abstractions.Export;
 using NanoDet.Compute.Fused;
-using NanoDet.Compute.Layers;
+using NanoDet.Compute.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -60,9 +60,9 @@ public sealed class FusedPlan : IDisposable
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            var expected = ((nn.Module<Tensor, Tensor>)model).forward(input).contiguous().data<float>().ToArray();
+            var expected = TensorArrays.ToFloatArray(((nn.Module<Tensor, Tensor>)model).forward(input));
             var got = new float[expected.Length];
-            program.Run(input.contiguous().data<float>().ToArray(), got);
+            program.Run(TensorArrays.ToFloatArray(input), got);
             double difference = 0, scale = 1;
             for (int i = 0; i < got.Length; i++)
             {
@@ -87,7 +87,7 @@ public sealed class FusedPlan : IDisposable
     /// <summary>input (the built shape's floats, NCHW) → a new array of the output's floats.</summary>
     public float[] Run(ReadOnlySpan<float> input)
     {
-        var output = new float[_program.OutputShape.Aggregate(1L, (a, v) => a * v)];
+        var output = new float[_program.OutputCount];
         _program.Run(input, output);
         return output;
     }

@@ -15,9 +15,18 @@ namespace NanoDet.Export;
 /// </summary>
 internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
 {
+    private readonly List<Tensor> _sources = [];
+
     public abstract int Opset { get; }
 
-    public abstract IDisposable Scope(string name);
+    /// <summary>Names are for readability only; builders that do not keep them leave this a no-op.</summary>
+    public virtual IDisposable Scope(string name) => NoScope.Instance;
+
+    /// <summary>
+    /// The module tensors the graph's weights were made from (convolution weights and biases, BatchNorm parameters and
+    /// statistics), in the order met; a plan built from the graph watches them for later writes (<see cref="WeightVersions"/>).
+    /// </summary>
+    public IReadOnlyList<Tensor> Sources => _sources;
 
     public OnnxValue Module(nn.Module module, OnnxValue input)
     {
@@ -33,6 +42,7 @@ internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
             case AdaptiveConv2d or Conv2d:
                 return Conv(input, module);
             case BatchNorm2d bn:
+                TrackBatchNorm(bn);
                 return StandaloneBatchNorm(input, bn);
             case MaxPool2d pool:
                 return MaxPool(input, pool);
@@ -74,9 +84,11 @@ internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
 
     public OnnxValue Conv(OnnxValue x, nn.Module conv, BatchNorm2d? batchNorm = null)
     {
+        if (batchNorm is not null) TrackBatchNorm(batchNorm);
         switch (conv)
         {
             case AdaptiveConv2d adaptive:
+                TrackConv(adaptive.weight, adaptive.bias);
                 var g = adaptive.Geometry;
                 return Conv(x, adaptive.weight, adaptive.bias, [g.KernelH, g.KernelW], [g.StrideH, g.StrideW], [g.PadH, g.PadW],
                     [g.DilationH, g.DilationW], g.Groups, batchNorm);
@@ -85,6 +97,7 @@ internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
                     throw new NotSupportedException($"Conv2d with padding mode {plain.padding_mode} cannot be written as a graph (only zeros)");
                 if (plain.padding is null)
                     throw new NotSupportedException("Conv2d with string padding ('same'/'valid') cannot be written as a graph; give explicit padding");
+                TrackConv(plain.weight, plain.bias);
                 return Conv(x, plain.weight, plain.bias, plain.kernel_size, plain.stride, plain.padding, plain.dilation, plain.groups, batchNorm);
             default:
                 throw new NotSupportedException($"{conv.GetType().Name} is not a convolution the graph builders know");
@@ -97,6 +110,18 @@ internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
     /// </summary>
     protected abstract OnnxValue Conv(OnnxValue x, Tensor convWeight, Tensor? convBias, long[] k, long[] s, long[] p, long[] d,
         long groups, BatchNorm2d? batchNorm);
+
+    private void TrackConv(Tensor? weight, Tensor? bias)
+    {
+        if (weight is not null) _sources.Add(weight);
+        if (bias is not null) _sources.Add(bias);
+    }
+
+    private void TrackBatchNorm(BatchNorm2d bn)
+    {
+        foreach (var t in new[] { bn.weight, bn.bias, bn.running_mean, bn.running_var })
+            if (t is not null) _sources.Add(t);
+    }
 
     /// <summary>
     /// The convolution's weight and bias with <paramref name="bn"/>'s eval-mode statistics folded in
@@ -236,4 +261,13 @@ internal abstract class ModuleGraphBuilder : IOnnxGraphBuilder
 
     /// <summary>Output spatial size of a convolution along one axis.</summary>
     protected static long ConvOut(long n, long k, long s, long p, long d) => (n + 2 * p - d * (k - 1) - 1) / s + 1;
+
+    private sealed class NoScope : IDisposable
+    {
+        public static readonly NoScope Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -46,7 +46,6 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private readonly List<Tensor> _weights = [];
     private readonly List<Tensor> _ownedWeights = [];
-    private readonly List<Tensor> _sources = [];
     private readonly ConvKernelSelector _selector;
     private int _counter;
 
@@ -64,13 +63,8 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
 
     public override int Opset => 17;
 
-    /// <summary>Module tensors the weights were made from (conv weights and biases, BatchNorm parameters and statistics).</summary>
-    public IReadOnlyList<Tensor> Sources => _sources;
-
     /// <summary>The convolution kernels written, by name.</summary>
     public Dictionary<string, int> KernelsUsed { get; } = new(StringComparer.Ordinal);
-
-    public override IDisposable Scope(string name) => NoScope.Instance;
 
     /// <summary>
     /// The function's source and the weights to pass as <c>W</c> (the caller takes ownership of
@@ -176,8 +170,6 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
         if (input.dim() != 4) throw new ArgumentException($"Conv expects [B, C, H, W], got {x}");
         long cout = convWeight.shape[0], cin = convWeight.shape[1] * groups;
         if (input.shape[1] != cin) throw new ArgumentException($"Conv expects {cin} input channels, got {x}");
-        _sources.Add(convWeight);
-        if (convBias is not null) _sources.Add(convBias);
         Tensor weight;
         Tensor? bias;
         if (batchNorm is null)
@@ -186,8 +178,6 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
         }
         else
         {
-            foreach (var t in new[] { batchNorm.weight, batchNorm.bias, batchNorm.running_mean, batchNorm.running_var })
-                if (t is not null) _sources.Add(t);
             var (fw, fb) = FoldedBatchNorm(convWeight, convBias, batchNorm);
             (weight, bias) = (Own(fw), Own(fb));
         }
@@ -219,8 +209,6 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
     {
         var (n, input) = Use(x.Name);
         x = x with { Name = n };
-        foreach (var t in new[] { bn.weight, bn.bias, bn.running_mean, bn.running_var })
-            if (t is not null) _sources.Add(t);
         var (scale4, shift) = StandaloneBatchNormAffine(bn, input.shape[1]);
         Own(scale4);
         Own(shift);
@@ -409,12 +397,4 @@ internal sealed class TorchScriptGraphBuilder : ModuleGraphBuilder, IDisposable
         _ownedWeights.Clear();
     }
 
-    private sealed class NoScope : IDisposable
-    {
-        public static readonly NoScope Instance = new();
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -1,33 +1,8 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace NanoDet.Compute.Fused;
-
-/// <summary>Float32 data in aligned native memory (weights of a fused operation), with <see cref="FusedKernels.Slack"/> floats after it.</summary>
-public sealed unsafe class NativeFloats : IDisposable
-{
-    public NativeFloats(ReadOnlySpan<float> values)
-    {
-        Length = values.Length;
-        var bytes = (nuint)((values.Length + FusedKernels.Slack) * sizeof(float));
-        Data = (float*)NativeMemory.AlignedAlloc(bytes, 64);
-        NativeMemory.Clear(Data, bytes);
-        values.CopyTo(new Span<float>(Data, values.Length));
-    }
-
-    public float* Data { get; private set; }
-
-    public int Length { get; }
-
-    public void Dispose()
-    {
-        if (Data == null) return;
-        NativeMemory.AlignedFree(Data);
-        Data = null;
-    }
-}
 
 /// <summary>The operations a <see cref="FusedProgram"/> runs. Shapes are [B, C, H, W] unless stated.</summary>
 public static unsafe class FusedOps
@@ -46,7 +21,7 @@ public static unsafe class FusedOps
         private readonly int _cin, _cout, _h, _w, _oh, _ow, _kh, _kw, _stride;
         private readonly bool _pointwise, _depthwise;
         private readonly NativeFloats _weights, _bias;
-        private readonly NativeInts? _offsets;
+        private readonly NativeInts _offsets;
         private readonly PaddedPlanes? _planes;
 
         /// <summary>True when the fused kernels compute this convolution.</summary>
@@ -128,7 +103,7 @@ public static unsafe class FusedOps
             long inImage = (long)_cin * _h * _w, outImage = (long)_cout * _oh * _ow;
             int blocks = (_cout + FusedKernels.TileRows - 1) / FusedKernels.TileRows;
             float* w = _weights.Data, bias = _bias.Data;
-            int* offsets = _offsets!.Data;
+            int* offsets = _offsets.Data;
             if (_pointwise)
             {
                 int hw = _h * _w, tiles = (hw + FusedKernels.TileCols - 1) / FusedKernels.TileCols;
@@ -182,7 +157,7 @@ public static unsafe class FusedOps
             var planes = _planes!;
             long ohw = (long)_oh * _ow;
             int tapCount = _kh * _kw;
-            int* taps = _offsets!.Data;
+            int* taps = _offsets.Data;
             long rowStep = (long)_stride * planes.RowStride;
             for (int c = c0; c < c1; c++)
             {
@@ -210,18 +185,32 @@ public static unsafe class FusedOps
     }
 
     /// <summary>Max pooling with a k×k window, stride 1 or 2 and −∞ padding (PyTorch's MaxPool2d; ceil mode through the output size).</summary>
-    public sealed class MaxPool(FusedValue output, FusedValue input, int kh, int kw, int stride, int padH, int padW) : FusedOp(output, input)
+    public sealed class MaxPool : FusedOp
     {
-        private readonly PaddedPlanes _planes = new((int)input.Shape[1], (int)input.Shape[2], (int)input.Shape[3], kh, kw, stride, padH, padW,
-            (int)output.Shape[2], (int)output.Shape[3], float.NegativeInfinity);
+        private readonly PaddedPlanes _planes;
+        private readonly int[] _taps;
+        private readonly int _kh, _kw, _stride;
 
-        private int[]? _taps;
+        /// <param name="output">[B, C, OH, OW].</param>
+        /// <param name="input">[B, C, H, W].</param>
+        /// <param name="kh">Window height.</param>
+        /// <param name="kw">Window width.</param>
+        /// <param name="stride">1 or 2, both axes.</param>
+        /// <param name="padH">−∞ rows above and below.</param>
+        /// <param name="padW">−∞ columns left and right.</param>
+        public MaxPool(FusedValue output, FusedValue input, int kh, int kw, int stride, int padH, int padW) : base(output, input)
+        {
+            (_kh, _kw, _stride) = (kh, kw, stride);
+            _planes = new PaddedPlanes((int)input.Shape[1], (int)input.Shape[2], (int)input.Shape[3], kh, kw, stride, padH, padW,
+                (int)output.Shape[2], (int)output.Shape[3], float.NegativeInfinity);
+            _taps = _planes.TapOffsets(kh, kw);
+        }
 
         public override long ScratchFloats(int parts) => _planes.ScratchFloats(parts);
 
         public override int Phases => (int)Output.Shape[0];
 
-        public override string Describe() => $"maxpool {kh}×{kw}/{stride} on {Inputs[0].Shape[2]}×{Inputs[0].Shape[3]}";
+        public override string Describe() => $"maxpool {_kh}×{_kw}/{_stride} on {Inputs[0].Shape[2]}×{Inputs[0].Shape[3]}";
 
         /// <summary>Phase b: part of image b's channels, padded with −∞ and pooled.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -232,9 +221,8 @@ public static unsafe class FusedOps
             long inImage = Inputs[0].Count / Inputs[0].Shape[0], outImage = Output.Count / Output.Shape[0];
             var (c0, c1) = Share(Output.Shape[1], part, parts);
             _planes.Fill(memory.Of(Inputs[0]) + phase * inImage, scratch, _planes.RowScratchOf(scratch, part), (int)c0, (int)c1);
-            long rowStep = (long)stride * _planes.RowStride;
-            var offsets = _taps ??= _planes.TapOffsets(kh, kw);
-            fixed (int* taps = offsets)
+            long rowStep = (long)_stride * _planes.RowStride;
+            fixed (int* taps = _taps)
             {
                 for (long ch = c0; ch < c1; ch++)
                 {
@@ -242,9 +230,9 @@ public static unsafe class FusedOps
                     float* yc = memory.Of(Output) + phase * outImage + ch * oh * ow;
                     for (int r0 = 0; r0 < oh; r0 += 4)
                     {
-                        float* src = channel + (long)r0 * stride * _planes.RowStride;
+                        float* src = channel + (long)r0 * _stride * _planes.RowStride;
                         for (int x0 = 0; x0 < ow; x0 += 16)
-                            FusedKernels.MaxPoolTile(src + x0, taps, offsets.Length, rowStep,
+                            FusedKernels.MaxPoolTile(src + x0, taps, _taps.Length, rowStep,
                                 yc + (long)r0 * ow + x0, ow, Math.Min(4, oh - r0), Math.Min(16, ow - x0));
                     }
                 }
@@ -629,24 +617,5 @@ public static unsafe class FusedOps
                 for (long i = 0; i < n; i++) yr[i] /= sum;
             }
         }
-    }
-}
-
-/// <summary>Int32 data in native memory (tap offsets of a fused operation).</summary>
-public sealed unsafe class NativeInts : IDisposable
-{
-    public NativeInts(ReadOnlySpan<int> values)
-    {
-        Data = (int*)NativeMemory.AlignedAlloc((nuint)(Math.Max(1, values.Length) * sizeof(int)), 64);
-        values.CopyTo(new Span<int>(Data, values.Length));
-    }
-
-    public int* Data { get; private set; }
-
-    public void Dispose()
-    {
-        if (Data == null) return;
-        NativeMemory.AlignedFree(Data);
-        Data = null;
     }
 }

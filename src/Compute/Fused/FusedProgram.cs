@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace NanoDet.Compute.Fused;
 
@@ -82,9 +81,9 @@ public sealed unsafe class FusedProgram : IDisposable
     private readonly List<FusedOp> _ops;
     private readonly FusedValue _input;
     private readonly FusedValue _output;
-    private readonly List<nint> _buffers = [];
+    private readonly List<NativeFloats> _buffers = [];
     private readonly FusedMemory _memory;
-    private readonly nint _scratch;
+    private readonly NativeFloats _scratch;
     private bool _disposed;
     private FusedWorkers? _workers;
 
@@ -102,11 +101,11 @@ public sealed unsafe class FusedProgram : IDisposable
         var assignment = AssignBuffers(storageFloats);
         var pointers = new float*[storageFloats.Count];
         for (int s = 0; s < pointers.Length; s++)
-            if (assignment[s] >= 0) pointers[s] = (float*)_buffers[assignment[s]];
+            if (assignment[s] >= 0) pointers[s] = _buffers[assignment[s]].Data;
         long scratch = _ops.Count == 0 ? 0 : _ops.Max(o => o.ScratchFloats(threads));
         Threads = threads;
-        _scratch = Allocate(scratch);
-        _memory = new FusedMemory(pointers, (float*)_scratch);
+        _scratch = new NativeFloats(scratch);
+        _memory = new FusedMemory(pointers, _scratch.Data);
     }
 
     /// <summary>The operations, after activations were fused into the operations that produce their inputs.</summary>
@@ -119,13 +118,16 @@ public sealed unsafe class FusedProgram : IDisposable
     public int BufferCount => _buffers.Count;
 
     /// <summary>Bytes of native memory held (buffers and scratch).</summary>
-    public long Bytes { get; private set; }
+    public long Bytes => _buffers.Sum(b => b.Bytes) + _scratch.Bytes;
 
     /// <summary>Floats in the input.</summary>
     public long InputCount => _input.Count;
 
     /// <summary>The output's shape.</summary>
     public long[] OutputShape => _output.Shape;
+
+    /// <summary>Floats in the output.</summary>
+    public long OutputCount => _output.Count;
 
     /// <summary>Runs the program: <paramref name="input"/> (the input's floats) → <paramref name="output"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -224,9 +226,7 @@ public sealed unsafe class FusedProgram : IDisposable
             foreach (var v in op.Inputs) last[v.Storage] = Math.Max(last[v.Storage], i);
         }
         last[_output.Storage] = int.MaxValue;
-        last[_input.Storage] = Math.Max(last[_input.Storage], -1);
         var assignment = Enumerable.Repeat(-1, n).ToArray();
-        var capacity = new List<long>();
         var free = new List<int>();
         var byStart = Enumerable.Range(0, n).Where(s => first[s] != int.MaxValue).OrderBy(s => first[s]).ToList();
         var endingAt = byStart.GroupBy(s => last[s]).ToDictionary(g => g.Key, g => g.ToList());
@@ -237,12 +237,11 @@ public sealed unsafe class FusedProgram : IDisposable
             {
                 int s = byStart[next];
                 long need = storageFloats[s];
-                int pick = free.Where(b => capacity[b] >= need).OrderBy(b => capacity[b]).DefaultIfEmpty(-1).First();
+                int pick = free.Where(b => _buffers[b].Length >= need).OrderBy(b => _buffers[b].Length).DefaultIfEmpty(-1).First();
                 if (pick < 0)
                 {
-                    pick = capacity.Count;
-                    capacity.Add(need);
-                    _buffers.Add(Allocate(need));
+                    pick = _buffers.Count;
+                    _buffers.Add(new NativeFloats(need));
                 }
                 else
                 {
@@ -256,23 +255,14 @@ public sealed unsafe class FusedProgram : IDisposable
         return assignment;
     }
 
-    private nint Allocate(long floats)
-    {
-        long bytes = (floats + FusedKernels.Slack) * sizeof(float);
-        var p = (nint)NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        NativeMemory.Clear((void*)p, (nuint)bytes);
-        Bytes += bytes;
-        return p;
-    }
-
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _workers?.Dispose();
-        foreach (var b in _buffers) NativeMemory.AlignedFree((void*)b);
+        foreach (var b in _buffers) b.Dispose();
         _buffers.Clear();
-        if (_scratch != 0) NativeMemory.AlignedFree((void*)_scratch);
+        _scratch.Dispose();
         foreach (var op in _ops) (op as IDisposable)?.Dispose();
     }
 }

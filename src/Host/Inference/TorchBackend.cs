@@ -33,23 +33,29 @@ internal sealed class TorchBackend(DetectorModule model, Device device, bool own
 
     public BackendOutput Run(float[] input, int batch, int height, int width)
     {
+        long[] shape = [batch, 3, height, width];
+        // A built, current fused plan makes no TorchSharp call (only version-counter reads), so it runs without the
+        // GC region, whose entry is a full collection.
+        if (ReadyFused(shape) is { } ready) return new BackendOutput(ready.Run(input), ready.OutputShape);
         // No collection during the native calls (TorchSharp Scalar lifetime race, see GcQuietRegion).
         using var quiet = GcQuietRegion.Enter();
-        if (Fused(input, batch, height, width) is { } fused) return new BackendOutput(fused.Run(input), fused.OutputShape);
+        if (BuildFused(input, shape) is { } fused) return new BackendOutput(fused.Run(input), fused.OutputShape);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         // The input array is used in place (pinned while the tensor lives, i.e. until the scope ends), not copied.
-        var x = from_array(input).view(batch, 3, height, width).to(device);
+        var x = from_array(input).view(shape).to(device);
         var y = Plan(x) is { } plan ? plan.Run(x) : model.forward(x);
         return new BackendOutput(TensorArrays.ToFloatArray(y), y.shape);
     }
 
-    /// <summary>The fused plan for this input shape, built on first use and rebuilt after the weights change; null when unavailable.</summary>
-    private FusedPlan? Fused(float[] input, int batch, int height, int width)
+    /// <summary>The fused plan already built for input [B, 3, H, W], when its weights are unchanged and the model is in eval mode.</summary>
+    private FusedPlan? ReadyFused(long[] shape) =>
+        !model.training && _fused is not null && _fused.InputShape.SequenceEqual(shape) && _fused.IsCurrent ? _fused : null;
+
+    /// <summary>A new fused plan for input [B, 3, H, W] (none was ready); null when unavailable.</summary>
+    private FusedPlan? BuildFused(float[] input, long[] shape)
     {
         if (_fusedUnavailable || model.training) return null;
-        long[] shape = [batch, 3, height, width];
-        if (_fused is not null && _fused.InputShape.SequenceEqual(shape) && _fused.IsCurrent) return _fused;
         _fused?.Dispose();
         _fused = null;
         try
